@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what
+# they need first (a Python virtual environment, GOV.UK Frontend from npm).
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+export FLASK_APP := app.py
+
+.PHONY: install run test lint assets system-packages clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/govuk/site.css: node_modules/.installed static/scss/site.scss scripts/build-assets.mjs
+	npm run --silent build
+
+assets: static/govuk/site.css
+
+install: $(BIN)/.installed assets
+
+# Runs the site on http://127.0.0.1:5000 with demo data on SQLite (instance/webinar.sqlite).
+run: install
+	FLASK_DEBUG=1 $(BIN)/flask db upgrade
+	FLASK_DEBUG=1 $(BIN)/flask demo-data
+	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Chromium for the browser tests, from Debian's packages (needs root).
+system-packages:
+	bash scripts/install-system-packages.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Lint, types, then every test (SQLite, PostgreSQL, real SMTP, headless Chromium).
+test: system-packages lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules static/govuk .pytest_cache .mypy_cache .ruff_cache

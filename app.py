@@ -1,0 +1,5 @@
+"""Entry point for `flask run` and gunicorn (`gunicorn app:app`)."""
+
+from webinar import create_app
+
+app = create_app()

@@ -1,0 +1,57 @@
+"""Build test data through the same models the app uses."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from webinar.extensions import db
+from webinar.models import Event, EventFormat, EventStatus, Registration
+from webinar.registrations.services import register_for_event
+
+_counter = itertools.count(1)
+
+
+class Factory:
+    def event(self, **overrides: Any) -> Event:
+        number = next(_counter)
+        starts = overrides.pop("starts_at_utc", datetime(2026, 12, 2, 18, 0, tzinfo=UTC))
+        values: dict[str, Any] = {
+            "slug": f"event-{number}",
+            "title": f"Test event {number}",
+            "summary": "A summary of the event.",
+            "description": "What happens at the event.",
+            "format": EventFormat.ONLINE,
+            "status": EventStatus.PUBLISHED,
+            "starts_at_utc": starts,
+            "ends_at_utc": starts + timedelta(hours=1, minutes=30),
+            "joining_link": "https://meet.example.org/room",
+            "hosted_by": "The test team",
+            "capacity": 50,
+            "accessibility_information": "Live captions.",
+        }
+        values.update(overrides)
+        event = Event(**values)
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    def registration(self, event: Event, **overrides: Any) -> Registration:
+        number = next(_counter)
+        values: dict[str, Any] = {
+            "name": f"Person {number}",
+            "email": f"person{number}@example.com",
+            "accessibility_needs": None,
+            "question": None,
+            "discreet": False,
+            "now": datetime.now(UTC),
+        }
+        values.update(overrides)
+        register_for_event(event=event, **values)
+        registration = (
+            db.session.query(Registration)
+            .filter_by(event_id=event.id, email=values["email"].strip().lower())
+            .one()
+        )
+        return registration

@@ -1,0 +1,75 @@
+"""The campaign events and webinar registration service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from webinar import cli, errors, filters, security
+from webinar.config import load_config
+from webinar.database import configure_engine_events
+from webinar.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, templates, blueprints, errors, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=None,
+    )
+    load_config(app, config)
+    _bind_extensions(app)
+    _configure_templates(app)
+    _register_blueprints(app)
+    errors.register(app)
+    security.register(app)
+    cli.register(app)
+    return app
+
+
+def _bind_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    import webinar.organisers.login  # noqa: F401  (registers the user loader)
+
+
+def _configure_templates(app: Flask) -> None:
+    # Our templates first, then the GOV.UK macros under their package names.
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    filters.register(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webinar.events.routes import blueprint as events
+    from webinar.pages.routes import blueprint as pages
+    from webinar.registrations.routes import blueprint as registrations
+
+    for blueprint in (pages, events, registrations):
+        app.register_blueprint(blueprint)

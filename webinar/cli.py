@@ -1,0 +1,22 @@
+"""Command-line tasks: `flask demo-data`, and the commands other modules add."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from webinar.filters import to_london
+from webinar.models import utc_now
+
+
+@click.command("demo-data")
+def demo_data_command() -> None:
+    """Load this year's 16 Days of Action events (safe to run twice)."""
+    from webinar.demo import load_demo_data
+
+    added = load_demo_data(today=to_london(utc_now()).date())
+    click.echo(f"Added {added} demo events." if added else "Demo events already loaded.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_data_command)

@@ -1,0 +1,90 @@
+"""Settings: the only module that reads the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development
+
+
+class ConfigurationError(RuntimeError):
+    """Start-up refused because a setting is unsafe or missing."""
+
+
+def default_settings(instance_path: str) -> dict[str, Any]:
+    """Safe defaults for development; production overrides them from the environment."""
+    database = Path(instance_path) / "webinar.sqlite"
+    return {
+        "SECRET_KEY": DEV_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "ORGANISATION_NAME": "Bedfordshire Police",
+        "SERVICE_NAME": "16 Days of Action events",
+        "PUBLIC_SITE_URL": "http://127.0.0.1:5000",
+        "QUICK_EXIT_URL": "https://www.bbc.co.uk/weather",
+        "FEEDBACK_URL": "mailto:feedback@example.org",
+        "CONTACT_EMAIL": "events@example.org",
+        # Mail: no MAIL_SERVER means every message is written to instance/outbox-mail/.
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": "events@example.org",
+        "MAIL_SENDER_NAME": "Bedfordshire Police events",
+        "DISCREET_SENDER_NAME": "Bookings",
+        "REMINDER_HOURS_BEFORE": [24, 1],
+        "SENT_EMAIL_RETENTION_DAYS": 7,
+        "PERSONAL_DATA_RETENTION_DAYS": 30,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "PERMANENT_SESSION_LIFETIME": 30 * 60,
+        "WTF_CSRF_TIME_LIMIT": 60 * 60,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+    }
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Defaults, then FLASK_* environment variables, then explicit overrides (tests)."""
+    app.config.from_mapping(default_settings(app.instance_path))
+    app.config.from_prefixed_env("FLASK")
+    if overrides:
+        app.config.from_mapping(overrides)
+    _finish_database_settings(app)
+    _refuse_unsafe_production(app)
+
+
+def is_development(app: Flask) -> bool:
+    """Debug mode (`flask --debug`, FLASK_DEBUG=1) or tests; anything else is production."""
+    return bool(app.debug or app.testing)
+
+
+def _finish_database_settings(app: Flask) -> None:
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri.removeprefix("postgres://")
+    if uri.startswith("postgresql://"):
+        # psycopg 3 is the driver we install.
+        uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if is_development(app):
+        return
+    secret = app.config.get("SECRET_KEY")
+    if not secret or secret == DEV_SECRET_KEY or len(str(secret)) < 32:
+        raise ConfigurationError(
+            "FLASK_SECRET_KEY is missing or is the development default. Set it to a random "
+            "value of at least 32 characters, for example the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )

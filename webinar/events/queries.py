@@ -1,0 +1,83 @@
+"""Reading events for the public pages."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import groupby
+
+from sqlalchemy import select
+
+from webinar.extensions import db
+from webinar.filters import to_london
+from webinar.models import Event, EventStatus
+
+
+class Availability(enum.StrEnum):
+    PLACES_LEFT = "places_left"
+    FEW_PLACES_LEFT = "few_places_left"
+    WAITING_LIST = "waiting_list"
+    FULL = "full"
+    NOT_OPEN_YET = "not_open_yet"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    PAST = "past"
+
+
+FEW_PLACES = 5
+
+
+def availability(event: Event, *, now: datetime) -> Availability:
+    """What a visitor can do about this event right now."""
+    if event.status == EventStatus.CANCELLED:
+        return Availability.CANCELLED
+    if event.ends_at_utc <= now:
+        return Availability.PAST
+    if event.registration_opens_at_utc and now < event.registration_opens_at_utc:
+        return Availability.NOT_OPEN_YET
+    closes = event.registration_closes_at_utc or event.starts_at_utc
+    if now >= min(closes, event.starts_at_utc):
+        return Availability.CLOSED
+    if event.is_full:
+        return Availability.WAITING_LIST if event.waiting_list_enabled else Availability.FULL
+    if event.places_left <= FEW_PLACES:
+        return Availability.FEW_PLACES_LEFT
+    return Availability.PLACES_LEFT
+
+
+def accepts_registrations(event: Event, *, now: datetime) -> bool:
+    return availability(event, now=now) in (
+        Availability.PLACES_LEFT,
+        Availability.FEW_PLACES_LEFT,
+        Availability.WAITING_LIST,
+    )
+
+
+@dataclass(frozen=True)
+class EventDay:
+    day: date
+    events: list[Event]
+
+
+def list_upcoming_events(*, now: datetime) -> list[EventDay]:
+    """Published and cancelled events that have not ended, grouped by London day."""
+    events = db.session.scalars(
+        select(Event)
+        .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
+        .where(Event.ends_at_utc > now)
+        .order_by(Event.starts_at_utc, Event.id)
+    ).all()
+    return [
+        EventDay(day=day, events=list(group))
+        for day, group in groupby(events, key=lambda event: to_london(event.starts_at_utc).date())
+    ]
+
+
+def get_public_event(slug: str) -> Event | None:
+    """A published or cancelled event; drafts do not exist for the public."""
+    return db.session.scalar(
+        select(Event)
+        .where(Event.slug == slug)
+        .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
+    )

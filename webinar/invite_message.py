@@ -1,0 +1,179 @@
+"""A Flask-Mail message that carries a calendar invite the way RFC 6047 and Exchange do."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import MIMEPart
+from email.mime.multipart import MIMEMultipart
+from email.utils import format_datetime
+
+from flask_mail import Message
+from icalendar import Calendar
+
+# RFC 6047 section 2.4 carries iTIP methods; these are the ones we send by email.
+CALENDAR_METHODS = frozenset({"REQUEST", "CANCEL", "PUBLISH"})
+
+# RFC 5322 section 3.6.4: msg-id is "<" id-left "@" id-right ">".
+_MESSAGE_ID = re.compile(r"<[^<>@\s]+@[^<>@\s]+>")
+
+
+class InviteMessage(Message):
+    """An email whose MIME is multipart/alternative: text, HTML and, last, a calendar."""
+
+    def __init__(
+        self,
+        *,
+        sender_name: str,
+        sender_email: str,
+        recipient_email: str,
+        subject: str,
+        text_body: str,
+        html_body: str,
+        message_id: str,
+        recipient_name: str | None = None,
+        calendar: bytes | None = None,
+        reply_to: str | None = None,
+    ) -> None:
+        _refuse_line_breaks(
+            sender_name=sender_name,
+            sender_email=sender_email,
+            recipient_email=recipient_email,
+            recipient_name=recipient_name or "",
+            subject=subject,
+            message_id=message_id,
+            reply_to=reply_to or "",
+        )
+        if not _MESSAGE_ID.fullmatch(message_id):
+            raise ValueError(f"message_id must look like <id@domain>, not {message_id!r}")
+        # Flask-Mail uses sender and recipients as the SMTP envelope, so they stay bare
+        # addresses; the display names only go into the From and To headers.
+        super().__init__(
+            subject=subject,
+            recipients=[recipient_email],
+            body=text_body,
+            html=html_body,
+            sender=sender_email,
+            reply_to=reply_to,
+        )
+        self.msgId = message_id
+        self.sender_name = sender_name
+        self.recipient_name = recipient_name
+        self.calendar = calendar
+        self.calendar_method = _calendar_method(calendar) if calendar is not None else None
+
+    def _message(self) -> MIMEMultipart:
+        """Return the MIME tree that Flask-Mail's as_bytes() and send() serialise."""
+        if self.attachments or self.cc or self.bcc or set(self.alts) != {"html"}:
+            # This class only builds the multipart/alternative shape RFC 6047 and
+            # Exchange use; refuse these rather than silently drop them.
+            raise ValueError("InviteMessage supports no attachments, Cc, Bcc or alts")
+        # policy.SMTP folds headers with CRLF and encodes non-ASCII as RFC 2047 words.
+        message = MIMEMultipart("alternative", policy=policy.SMTP)
+        message["From"] = _mailbox(self.sender_name, self.sender)
+        message["To"] = _mailbox(self.recipient_name or "", self.recipients[0])
+        message["Subject"] = self.subject
+        message["Date"] = format_datetime(_sent_at(self.date))
+        message["Message-ID"] = self.msgId
+        if self.reply_to:
+            message["Reply-To"] = _bare(self.reply_to)
+        message.attach(_text_part(self.body or "", subtype="plain"))
+        message.attach(_text_part(self.html or "", subtype="html"))
+        if self.calendar is not None and self.calendar_method is not None:
+            # Exchange's own shape: the calendar is the last alternative, inline.
+            message.attach(_calendar_part(self.calendar, method=self.calendar_method))
+        return message
+
+
+def build_message(
+    *,
+    sender_name: str,
+    sender_email: str,
+    recipient_email: str,
+    subject: str,
+    text_body: str,
+    html_body: str,
+    message_id: str,
+    recipient_name: str | None = None,
+    calendar: bytes | None = None,
+    calendar_method: str | None = None,
+    reply_to: str | None = None,
+) -> InviteMessage:
+    """Return a message ready for mail.send(); as_bytes() gives the same .eml bytes."""
+    message = InviteMessage(
+        sender_name=sender_name,
+        sender_email=sender_email,
+        recipient_email=recipient_email,
+        recipient_name=recipient_name,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        message_id=message_id,
+        calendar=calendar,
+        reply_to=reply_to,
+    )
+    if calendar_method is not None and calendar_method != message.calendar_method:
+        # Exchange rejects an invite whose MIME method differs from METHOD.
+        raise ValueError(
+            f"calendar_method {calendar_method!r} does not match the calendar's "
+            f"METHOD {message.calendar_method!r}"
+        )
+    return message
+
+
+def _text_part(text: str, *, subtype: str) -> MIMEPart:
+    """Return a UTF-8 text part, quoted-printable so it needs no 8BITMIME."""
+    part = MIMEPart(policy=policy.SMTP)
+    # An explicit cte, because importing flask_mail makes the utf-8 charset default 8bit.
+    part.set_content(text, subtype=subtype, charset="utf-8", cte="quoted-printable")
+    return part
+
+
+def _calendar_part(calendar: bytes, *, method: str) -> MIMEPart:
+    """Return the inline text/calendar part of RFC 6047 section 2.4."""
+    part = MIMEPart(policy=policy.SMTP)
+    part.set_content(
+        calendar,
+        maintype="text",
+        subtype="calendar",
+        # Base64 keeps the CRLF line endings and 75-octet folding byte for byte.
+        cte="base64",
+        # Outlook only treats the part as an invite with a method parameter that equals
+        # METHOD (Indico fixed exactly this). The library quotes the values, which
+        # RFC 2045 section 5.1 makes equivalent to Exchange's unquoted ones.
+        params={"method": method, "charset": "UTF-8"},
+    )
+    return part
+
+
+def _calendar_method(calendar: bytes) -> str:
+    """Return the calendar's METHOD, refusing calendars that cannot be sent by email."""
+    method = str(Calendar.from_ical(calendar).get("METHOD", "")).upper()
+    if method not in CALENDAR_METHODS:
+        raise ValueError(f"The calendar's METHOD must be one of {sorted(CALENDAR_METHODS)}")
+    return method
+
+
+def _sent_at(date: float | None) -> datetime:
+    """Return the Date header's instant: the send time Flask-Mail set, or now."""
+    return datetime.fromtimestamp(time.time() if date is None else date, tz=UTC)
+
+
+def _mailbox(display_name: str, address: str | tuple[str, str]) -> str:
+    """Return "Name <address>", quoted as RFC 5322 needs; the policy encodes non-ASCII."""
+    return str(Address(display_name=display_name, addr_spec=_bare(address)))
+
+
+def _bare(address: str | tuple[str, str]) -> str:
+    """Return the address part of Flask-Mail's str-or-(name, address) values."""
+    return address[1] if isinstance(address, tuple) else address
+
+
+def _refuse_line_breaks(**values: str) -> None:
+    """Raise ValueError when a header value contains CR or LF (header injection)."""
+    for name, value in values.items():
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"{name} must not contain line breaks")

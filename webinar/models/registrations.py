@@ -1,0 +1,92 @@
+"""Bookings, the waiting list and questions for the panel."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webinar.extensions import Base
+from webinar.models.events import _enum
+from webinar.models.types import UTCDateTime, utc_now
+
+if TYPE_CHECKING:
+    from webinar.models.events import Event
+
+
+class RegistrationStatus(enum.StrEnum):
+    BOOKED = "booked"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+
+class Registration(Base):
+    __tablename__ = "registration"
+    __table_args__ = (
+        # One active registration per person per event, enforced by the database.
+        Index(
+            "uq_registration_active_email",
+            "event_id",
+            "email",
+            unique=True,
+            sqlite_where=text("status != 'cancelled'"),
+            postgresql_where=text("status != 'cancelled'"),
+        ),
+        Index("ix_registration_event_status", "event_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    #: Calendar UID for this booking (RFC 5545 3.8.4.7); random, stable across updates.
+    calendar_uid: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    #: Normalised: trimmed and lower-cased, so duplicates are caught by the index.
+    email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[RegistrationStatus] = mapped_column(
+        _enum(RegistrationStatus, "registration_status")
+    )
+    accessibility_needs: Mapped[str | None] = mapped_column(Text)
+    #: Neutral sender, subject and calendar title in every message to this person.
+    discreet: Mapped[bool] = mapped_column(default=False)
+    #: SHA-256 of the manage-link token; the token itself is never stored.
+    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: RFC 5545 SEQUENCE of this person's calendar entry.
+    calendar_sequence: Mapped[int] = mapped_column(default=0)
+    created_at_utc: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    #: When the person joined the waiting list or was last moved; orders the queue.
+    status_changed_at_utc: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    cancelled_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attended_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    added_by_organiser: Mapped[bool] = mapped_column(default=False)
+
+    event: Mapped[Event] = relationship(back_populates="registrations")
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.status}>"
+
+
+class QuestionStatus(enum.StrEnum):
+    NEW = "new"
+    SELECTED = "selected"
+    ANSWERED = "answered"
+    HIDDEN = "hidden"
+
+
+class Question(Base):
+    """A question for the panel, stored with no link to who asked it."""
+
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[QuestionStatus] = mapped_column(
+        _enum(QuestionStatus, "question_status"), default=QuestionStatus.NEW
+    )
+    #: Day only: an exact time could be matched to a registration.
+    received_on: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="questions")

@@ -1,0 +1,45 @@
+"""Putting emails in the outbox, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from webinar.extensions import db
+from webinar.models import Event, OutboxMessage, Registration, utc_now
+
+
+def new_message_id() -> str:
+    """A stable RFC 5322 Message-ID, fixed when the row is written so retries reuse it."""
+    domain = str(current_app.config["MAIL_DEFAULT_SENDER"]).rpartition("@")[2] or "localhost"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def enqueue(
+    *,
+    kind: str,
+    recipient: str,
+    registration: Registration | None = None,
+    event: Event | None = None,
+    calendar_sequence: int | None = None,
+    due_at_utc: datetime | None = None,
+    dedupe_key: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> OutboxMessage:
+    """Add an email to the session; it is sent only if the caller's transaction commits."""
+    message = OutboxMessage(
+        kind=kind,
+        recipient=recipient,
+        registration=registration,
+        event_id=event.id if event is not None else None,
+        calendar_sequence=calendar_sequence,
+        due_at_utc=due_at_utc or utc_now(),
+        dedupe_key=dedupe_key,
+        payload=payload,
+        message_id=new_message_id(),
+    )
+    db.session.add(message)
+    return message

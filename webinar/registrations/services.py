@@ -1,0 +1,194 @@
+"""Registering, cancelling and the waiting list: the rules and the one commit."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from webinar import emails
+from webinar.events.queries import accepts_registrations
+from webinar.extensions import db
+from webinar.models import Event, EventStatus, Question, Registration, RegistrationStatus
+from webinar.security import hash_token, manage_token_for
+
+
+class RegistrationClosed(Exception):
+    """The event is not taking registrations now."""
+
+
+class EventFull(Exception):
+    """No places left and no waiting list."""
+
+
+class RegistrationOutcome(enum.StrEnum):
+    """Only the email says which of these happened; the visitor sees the same page."""
+
+    BOOKED = "booked"
+    WAITING = "waiting"
+    ALREADY_REGISTERED = "already_registered"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def register_for_event(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    accessibility_needs: str | None,
+    question: str | None,
+    discreet: bool,
+    now: datetime,
+) -> RegistrationOutcome:
+    """Book a place, or join the waiting list, and queue the email that says which."""
+    if not accepts_registrations(event, now=now):
+        raise RegistrationClosed
+    email = normalise_email(email)
+    existing = _active_registration(event_id=event.id, email=email)
+    if existing is not None:
+        return _already_registered(existing, question=question, now=now)
+
+    outcome = RegistrationOutcome.BOOKED if _take_place(event.id) else None
+    if outcome is None:
+        if not event.waiting_list_enabled:
+            db.session.rollback()
+            raise EventFull
+        outcome = RegistrationOutcome.WAITING
+    registration = Registration(
+        event=event,
+        calendar_uid=f"{uuid.uuid4()}@booking",
+        name=name.strip(),
+        email=email,
+        status=(
+            RegistrationStatus.BOOKED
+            if outcome == RegistrationOutcome.BOOKED
+            else RegistrationStatus.WAITING
+        ),
+        accessibility_needs=accessibility_needs or None,
+        discreet=discreet,
+        created_at_utc=now,
+        status_changed_at_utc=now,
+    )
+    registration.manage_token_hash = hash_token(manage_token_for(registration.calendar_uid))
+    db.session.add(registration)
+    _store_question(event, question, now=now)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Someone registered the same address a moment ago: same outcome as a repeat.
+        db.session.rollback()
+        existing = _active_registration(event_id=event.id, email=email)
+        if existing is None:
+            raise
+        return _already_registered(existing, question=question, now=now)
+    if outcome == RegistrationOutcome.BOOKED:
+        emails.booking_confirmed_to_attendee(registration)
+    else:
+        emails.added_to_waiting_list_to_attendee(registration)
+    db.session.commit()
+    return outcome
+
+
+def _already_registered(
+    existing: Registration, *, question: str | None, now: datetime
+) -> RegistrationOutcome:
+    _store_question(existing.event, question, now=now)
+    emails.already_registered_to_attendee(existing)
+    db.session.commit()
+    return RegistrationOutcome.ALREADY_REGISTERED
+
+
+def _take_place(event_id: int) -> bool:
+    """One conditional UPDATE: holds under concurrency where count-then-insert overbooks."""
+    result = db.session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .where(Event.places_taken < Event.capacity)
+        .values(places_taken=Event.places_taken + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    taken = result.rowcount == 1  # type: ignore[attr-defined]
+    return bool(taken)
+
+
+def _active_registration(*, event_id: int, email: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration)
+        .where(Registration.event_id == event_id)
+        .where(Registration.email == email)
+        .where(Registration.status != RegistrationStatus.CANCELLED)
+    )
+
+
+def _store_question(event: Event, question: str | None, *, now: datetime) -> None:
+    if question and event.accepts_questions:
+        day = datetime(now.year, now.month, now.day, tzinfo=UTC)
+        db.session.add(Question(event=event, text=question.strip(), received_on=day))
+
+
+def find_registration_by_token(token: str) -> Registration | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        select(Registration).where(Registration.manage_token_hash == hash_token(token))
+    )
+
+
+def cancel_registration(*, registration: Registration, now: datetime) -> None:
+    """Cancel a booking or leave the waiting list; a freed place goes to the next person."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        return
+    was_booked = registration.status == RegistrationStatus.BOOKED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at_utc = now
+    registration.status_changed_at_utc = now
+    registration.calendar_sequence += 1
+    event = registration.event
+    event.cancellations_count += 1
+    emails.booking_cancelled_to_attendee(registration)
+    db.session.flush()
+    if was_booked:
+        _give_up_place(event.id)
+        promote_from_waiting_list(event_id=event.id, now=now)
+    db.session.commit()
+
+
+def _give_up_place(event_id: int) -> None:
+    db.session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .where(Event.places_taken > 0)
+        .values(places_taken=Event.places_taken - 1)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def promote_from_waiting_list(*, event_id: int, now: datetime) -> list[Registration]:
+    """Offer freed places to the people waiting longest, in the caller's transaction."""
+    promoted: list[Registration] = []
+    while True:
+        event = db.session.get(Event, event_id)
+        if event is None or event.status != EventStatus.PUBLISHED or event.starts_at_utc <= now:
+            return promoted
+        waiting = db.session.scalar(
+            select(Registration)
+            .where(Registration.event_id == event_id)
+            .where(Registration.status == RegistrationStatus.WAITING)
+            .order_by(Registration.status_changed_at_utc, Registration.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if waiting is None or not _take_place(event_id):
+            return promoted
+        waiting.status = RegistrationStatus.BOOKED
+        waiting.status_changed_at_utc = now
+        emails.place_offered_to_attendee(waiting)
+        db.session.flush()
+        db.session.expire(event)
+        promoted.append(waiting)

@@ -1,0 +1,68 @@
+"""Response headers, the content security policy and manage-link tokens."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from flask import Flask, Response, current_app, g, request
+
+
+def new_token() -> str:
+    """A random token for a private link (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """What we store: the token itself never reaches the database."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    nonce: str = g.csp_nonce
+    return nonce
+
+
+def _set_headers(response: Response) -> Response:
+    # No third parties in the page (SAFETY.md 7); GOV.UK Frontend's one inline script
+    # carries the nonce.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{csp_nonce()}'; "
+        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'; object-src 'none'"
+    )
+    # same-origin, not no-referrer: Flask-WTF checks the Referer over HTTPS.
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    if not request.path.startswith("/static/"):
+        # Nothing about a visit should be left in a shared browser's cache.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register(app: Flask) -> None:
+    app.after_request(_set_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+
+def manage_token_for(calendar_uid: str) -> str:
+    """The manage-link token for a booking: an HMAC of its random calendar UID.
+
+    Only a hash of it is stored (for look-up), yet any later email can carry the same
+    link without keeping the token anywhere: it is recomputed with the secret key.
+    Changing FLASK_SECRET_KEY therefore ends every manage link.
+    """
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(key, b"manage-booking:" + calendar_uid.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
