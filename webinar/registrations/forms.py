@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from webinar.validators import PlainText, strip_whitespace
 
@@ -26,7 +26,7 @@ class RegistrationForm(FlaskForm):
         filters=[strip_whitespace],
         description="You do not need to give your full name.",
         validators=[
-            InputRequired(message="Enter your name or a nickname"),
+            DataRequired(message="Enter your name or a nickname"),
             Length(max=NAME_MAX, message=f"Name must be {NAME_MAX} characters or fewer"),
             PlainText("Name must only include letters, numbers, spaces and punctuation"),
         ],
@@ -37,7 +37,7 @@ class RegistrationForm(FlaskForm):
         filters=[strip_whitespace],
         description="We’ll send your booking details and any joining link here.",
         validators=[
-            InputRequired(message="Enter your email address"),
+            DataRequired(message="Enter your email address"),
             Length(max=EMAIL_MAX, message=f"Email address must be {EMAIL_MAX} characters or fewer"),
             PlainText("Enter an email address in the correct format, like name@example.com"),
             Email(

@@ -1,0 +1,199 @@
+"""The registration form: GOV.UK errors for every field, and bad input refused cleanly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.factories import Factory
+from tests.pages import check_page, error_summary, field_errors, text_of
+from webinar.extensions import db
+from webinar.models import Event, Question, Registration
+
+VALID = {
+    "name": "Sam",
+    "email": "sam@example.com",
+    "accessibility_needs": "",
+    "question": "",
+    "consent": "y",
+}
+
+
+def post(client: FlaskClient, event: Event, **changes: Any) -> Any:
+    data = {**VALID, **changes}
+    return client.post(f"/events/{event.slug}/register", data=data)
+
+
+def test_the_form_says_it_is_not_for_reporting_crime(client: FlaskClient, factory: Factory) -> None:
+    event = factory.event(accepts_questions=True)
+
+    page = check_page(client.get(f"/events/{event.slug}/register"))
+
+    text = text_of(page.find("main"))
+    assert "This is not a way to report a crime" in text
+    assert "call 999" in text and "call 101" in text
+    labels = [text_of(label) for label in page.select("main label")]
+    assert "Your name or a nickname" in labels
+    assert "Email address" in labels
+    assert "Question for the panel (optional)" in labels
+    assert "Send me discreet messages" in labels
+    form = page.select_one("main form")
+    assert form is not None and form["action"] == f"/events/{event.slug}/register"
+
+
+def test_events_without_a_panel_do_not_ask_for_questions(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(accepts_questions=False)
+
+    page = check_page(client.get(f"/events/{event.slug}/register"))
+
+    assert page.select_one("textarea[name=question]") is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"name": ""}, "name", "Enter your name or a nickname"),
+        ({"name": "   "}, "name", "Enter your name or a nickname"),
+        ({"name": "x" * 101}, "name", "Name must be 100 characters or fewer"),
+        (
+            {"name": "Sam\r\nBcc: a@b.com"},
+            "name",
+            "Name must only include letters, numbers, spaces and punctuation",
+        ),
+        (
+            {"name": "Sam\x00"},
+            "name",
+            "Name must only include letters, numbers, spaces and punctuation",
+        ),
+        ({"email": ""}, "email", "Enter your email address"),
+        (
+            {"email": "not-an-email"},
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            {"email": "name@localhost"},
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            {"email": "name@@example.com"},
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            {"email": "sam@example.com\r\nBcc: victim@example.com"},
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            {"email": "a" * 250 + "@example.com"},
+            "email",
+            "Email address must be 254 characters or fewer",
+        ),
+        (
+            {"accessibility_needs": "x" * 1001},
+            "accessibility_needs",
+            "Accessibility needs must be 1000 characters or fewer",
+        ),
+        (
+            {"accessibility_needs": "ramp\x1b[31m"},
+            "accessibility_needs",
+            "Accessibility needs must only include letters, numbers, spaces and punctuation",
+        ),
+        ({"question": "q" * 1001}, "question", "Question must be 1000 characters or fewer"),
+        (
+            {"consent": ""},
+            "consent",
+            "Confirm you have read the privacy notice and agree to your details being used to "
+            "manage your booking",
+        ),
+    ],
+)
+def test_each_field_has_a_specific_error_message(
+    client: FlaskClient, factory: Factory, changes: dict[str, str], field: str, message: str
+) -> None:
+    event = factory.event(accepts_questions=True)
+
+    response = post(client, event, **changes)
+
+    assert response.status_code == 200
+    page = check_page(response)
+    assert text_of(page.find("title")).startswith("Error: Register for")
+    assert message in error_summary(page)
+    assert field_errors(page)[field] == message
+    link = page.select_one(".govuk-error-summary a")
+    assert link is not None and str(link["href"]).startswith("#")
+    assert db.session.query(Registration).count() == 0
+
+
+def test_what_was_typed_is_kept_when_there_are_errors(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(accepts_questions=True)
+
+    page = check_page(post(client, event, email="", accessibility_needs="Captions please"))
+
+    name = page.select_one("input[name=name]")
+    assert name is not None and name["value"] == "Sam"
+    needs = page.select_one("textarea[name=accessibility_needs]")
+    assert needs is not None and text_of(needs) == "Captions please"
+
+
+def test_multiline_answers_keep_their_line_breaks(client: FlaskClient, factory: Factory) -> None:
+    event = factory.event(accepts_questions=True)
+
+    response = post(client, event, accessibility_needs="Captions\r\nStep-free access")
+
+    assert response.status_code == 302
+    registration = db.session.query(Registration).one()
+    assert registration.accessibility_needs == "Captions\r\nStep-free access"
+
+
+def test_a_question_is_stored_without_any_link_to_who_asked(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(accepts_questions=True)
+
+    post(client, event, question="How do Stalking Protection Orders work?")
+
+    question = db.session.query(Question).one()
+    assert question.text == "How do Stalking Protection Orders work?"
+    columns = set(Question.__table__.columns.keys())
+    assert columns == {"id", "event_id", "text", "status", "received_on"}
+    assert (question.received_on.hour, question.received_on.minute) == (0, 0)
+
+
+def test_a_request_that_is_far_too_large_gets_a_friendly_page(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event()
+
+    response = post(client, event, name="x" * (100 * 1024))
+
+    assert response.status_code == 413
+    assert text_of(check_page(response).find("h1")) == "What you sent is too long"
+
+
+def test_an_expired_form_explains_what_to_do(factory: Factory, app: Any) -> None:
+    event = factory.event()
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    response = app.test_client().post(f"/events/{event.slug}/register", data=VALID)
+
+    assert response.status_code == 400
+    assert text_of(check_page(response).find("h1")) == "This form has expired"
+    assert db.session.query(Registration).count() == 0
+
+
+def test_wrong_methods_get_a_page_not_a_stack_trace(client: FlaskClient, factory: Factory) -> None:
+    event = factory.event()
+
+    response = client.put(f"/events/{event.slug}/register")
+
+    assert response.status_code == 405
+    check_page(response)

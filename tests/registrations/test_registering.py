@@ -1,0 +1,88 @@
+"""Registering: the same answer for everyone, and only the email says what happened."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.factories import Factory
+from tests.pages import check_page, text_of
+from tests.registrations.test_register_form import post
+from webinar import emails
+from webinar.extensions import db
+from webinar.models import OutboxMessage, Registration, RegistrationStatus
+
+
+def outbox_kinds() -> list[tuple[str, str]]:
+    rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+    return [(row.kind, row.recipient) for row in rows]
+
+
+def test_registering_books_a_place_and_queues_the_confirmation(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(capacity=10)
+
+    response = post(client, event, email="  Sam@Example.COM ", discreet="y")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/events/{event.slug}/check-your-email"
+    page = check_page(client.get(response.headers["Location"]))
+    assert text_of(page.find("h1")) == "Check your email"
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.email == "sam@example.com"
+    assert registration.status == RegistrationStatus.BOOKED
+    assert registration.discreet is True
+    db.session.refresh(event)
+    assert event.places_taken == 1
+    assert (emails.BOOKING_CONFIRMED, "sam@example.com") in outbox_kinds()
+
+
+def test_new_repeated_and_waiting_registrations_look_identical(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(capacity=1, waiting_list_enabled=True)
+
+    first = post(client, event, email="first@example.com")
+    repeat = post(client, event, email="FIRST@example.com")
+    waiting = post(client, event, email="second@example.com")
+
+    for response in (first, repeat, waiting):
+        assert response.status_code == first.status_code == 302
+        assert response.headers["Location"] == first.headers["Location"]
+        assert response.get_data() == first.get_data()
+        assert set(response.headers.keys()) == set(first.headers.keys())
+    assert outbox_kinds() == [
+        (emails.BOOKING_CONFIRMED, "first@example.com"),
+        (emails.ALREADY_REGISTERED, "first@example.com"),
+        (emails.ADDED_TO_WAITING_LIST, "second@example.com"),
+    ]
+    assert db.session.query(Registration).count() == 2
+
+
+def test_registering_again_after_cancelling_makes_a_new_booking(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event()
+    first = factory.registration(event, email="sam@example.com")
+    from tests.registrations.test_manage_booking import cancel
+
+    cancel(client, first)
+    post(client, event, email="sam@example.com")
+
+    statuses = sorted(r.status for r in db.session.scalars(select(Registration)))
+    assert statuses == [RegistrationStatus.BOOKED, RegistrationStatus.CANCELLED]
+
+
+def test_a_full_event_without_a_waiting_list_turns_people_away_kindly(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(capacity=1)
+    factory.registration(event)
+
+    response = post(client, event, email="late@example.com")
+
+    assert response.status_code == 302
+    page = check_page(client.get(response.headers["Location"]))
+    assert "This event is full." in text_of(page.find("main"))
+    assert db.session.query(Registration).count() == 1

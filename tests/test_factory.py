@@ -1,0 +1,75 @@
+"""The app factory's wiring and the configuration rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from webinar import create_app
+from webinar.config import ConfigurationError
+
+
+def test_production_refuses_the_default_secret_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+
+    with pytest.raises(ConfigurationError, match="FLASK_SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+
+
+def test_production_refuses_a_short_secret_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError):
+        create_app({"SECRET_KEY": "short", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_production_starts_with_a_real_secret_key(tmp_path: Path) -> None:
+    app = create_app({"SECRET_KEY": "k" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert not app.debug and not app.testing
+
+
+def test_settings_come_from_flask_prefixed_environment_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FLASK_SECRET_KEY", "e" * 64)
+    monkeypatch.setenv("FLASK_MAIL_PORT", "1025")
+    monkeypatch.setenv("FLASK_ORGANISATION_NAME", "Example Constabulary")
+    monkeypatch.setenv("FLASK_QUICK_EXIT_URL", "https://www.example.org/")
+    monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", "postgresql://u@h/db")
+
+    app = create_app()
+
+    assert app.config["MAIL_PORT"] == 1025
+    assert app.config["ORGANISATION_NAME"] == "Example Constabulary"
+    assert app.config["QUICK_EXIT_URL"] == "https://www.example.org/"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_sqlite_under_instance_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("FLASK_SQLALCHEMY_DATABASE_URI", raising=False)
+
+    app = create_app()
+
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("/instance/webinar.sqlite")
+
+
+def test_every_setting_is_documented_in_env_example_and_readme() -> None:
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text()
+    readme = (root / "README.md").read_text()
+    documented = {line.split("=")[0] for line in example.splitlines() if line.startswith("FLASK_")}
+    from webinar.config import default_settings
+
+    own = {
+        f"FLASK_{key}"
+        for key in default_settings(str(root / "instance"))
+        if key not in {"SQLALCHEMY_ENGINE_OPTIONS", "MAX_CONTENT_LENGTH"}
+        and not key.startswith(("SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "WTF_"))
+        and key not in {"RATELIMIT_HEADERS_ENABLED", "PERMANENT_SESSION_LIFETIME"}
+    }
+    assert own <= documented, own - documented
+    for name in documented:
+        assert name in readme, f"{name} is not in the README"

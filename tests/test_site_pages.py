@@ -1,0 +1,119 @@
+"""Site pages every public service needs, and the checks every public page must pass."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.factories import Factory
+from tests.pages import check_page, text_of
+from tests.registrations.test_manage_booking import manage_url
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "must_say"),
+    [
+        ("/accessibility-statement", "Accessibility statement", "WCAG"),
+        ("/privacy-notice", "Privacy notice", "30 days after the event ends"),
+        ("/cookies", "Cookies", "We only use essential cookies"),
+        ("/help-and-support", "Help and support", "0808 802 0300"),
+        ("/staying-safe-online", "Staying safe online", "does not delete your browsing history"),
+    ],
+)
+def test_site_pages(client: FlaskClient, url: str, heading: str, must_say: str) -> None:
+    page = check_page(client.get(url))
+
+    assert text_of(page.find("h1")) == heading
+    assert must_say in text_of(page.find("main"))
+
+
+def test_every_public_page_passes_the_page_check(
+    app: Flask, client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(accepts_questions=True)
+    registration = factory.registration(event)
+    urls = [
+        "/",
+        f"/events/{event.slug}",
+        f"/events/{event.slug}/register",
+        f"/events/{event.slug}/check-your-email",
+        manage_url(registration),
+        manage_url(registration) + "/cancel",
+        "/no-such-page",
+    ]
+    public_rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in {"pages", "events", "registrations"}
+        and "GET" in (rule.methods or set())
+        and not rule.arguments
+    ]
+    urls += [str(rule.rule) for rule in public_rules]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        check_page(response)
+
+
+def test_every_page_signposts_help_in_the_footer(client: FlaskClient) -> None:
+    footer = text_of(check_page(client.get("/")).find("footer"))
+
+    assert "call 999" in footer
+    assert "call 101" in footer
+    assert "0808 802 0300" in footer
+    assert "0808 2000 247" in footer
+
+
+def test_the_site_is_not_gov_uk_branded(client: FlaskClient) -> None:
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    page = check_page(response)
+
+    assert "govuk-header__logo" not in html
+    assert "govuk-logo" not in html and "crown" not in html.lower()
+    assert "GDS Transport" not in html
+    assert text_of(page.select_one(".app-header__name")) == "Bedfordshire Police"
+    assert page.select_one(".govuk-service-navigation") is not None
+    banner = page.select_one(".govuk-phase-banner")
+    assert banner is not None and "Beta" in text_of(banner)
+    assert banner.select_one("a[href]") is not None
+
+
+def test_security_headers_keep_third_parties_out(client: FlaskClient) -> None:
+    response = client.get("/")
+
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+    page = check_page(response)
+    for tag in page.select("script[src], link[href]"):
+        source = str(tag.get("src") or tag.get("href"))
+        assert source.startswith("/"), source
+
+
+def test_the_inline_script_carries_this_responses_nonce(client: FlaskClient) -> None:
+    response = client.get("/")
+    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+
+    inline = [s for s in check_page(response).select("script") if not s.get("src")]
+
+    assert inline and all(script.get("nonce") == nonce for script in inline)
+
+
+def test_a_server_error_shows_a_friendly_page(app: Flask) -> None:
+    @app.get("/explode")
+    def explode() -> str:
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/explode")
+
+    assert response.status_code == 500
+    page = check_page(response)
+    assert text_of(page.find("h1")) == "Sorry, there is a problem with the service"
+    assert "boom" not in response.get_data(as_text=True)
