@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -9,7 +13,7 @@ from tests.factories import Factory
 from tests.pages import check_page, text_of
 from tests.registrations.test_register_form import post
 from webinar import emails
-from webinar.extensions import db
+from webinar.extensions import db, limiter
 from webinar.models import OutboxMessage, Registration, RegistrationStatus
 
 
@@ -86,3 +90,32 @@ def test_a_full_event_without_a_waiting_list_turns_people_away_kindly(
     page = check_page(client.get(response.headers["Location"]))
     assert "This event is full." in text_of(page.find("main"))
     assert db.session.query(Registration).count() == 1
+
+
+def test_repeated_attempts_cannot_flood_the_mailbox_owner(
+    client: FlaskClient, factory: Factory, frozen_time: Any
+) -> None:
+    event = factory.event()
+    factory.registration(event, email="owner@example.com")
+
+    for _ in range(5):
+        assert post(client, event, email="owner@example.com").status_code == 302
+    frozen_time.shift(timedelta(hours=1, minutes=1))
+    post(client, event, email="owner@example.com")
+
+    told = [kind for kind, _ in outbox_kinds() if kind == emails.ALREADY_REGISTERED]
+    assert len(told) == 2
+
+
+def test_registration_attempts_are_rate_limited(app: Flask, factory: Factory) -> None:
+    event = factory.event(capacity=100)
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    client = app.test_client()
+
+    codes = [post(client, event, email=f"p{n}@example.com").status_code for n in range(11)]
+
+    assert codes[:10] == [302] * 10
+    assert codes[10] == 429
+    page = check_page(post(client, event, email="more@example.com"))
+    assert text_of(page.find("h1")) == "Too many attempts"

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from webinar.events.queries import accepts_registrations, availability, get_public_event
+from webinar.extensions import limiter
 from webinar.models import Event, Registration, RegistrationStatus, utc_now
 from webinar.registrations.forms import CancelForm, RegistrationForm
 from webinar.registrations.services import (
@@ -27,6 +28,7 @@ def _event_or_404(slug: str) -> Event:
 
 
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit("10 per minute;60 per hour", methods=["POST"])
 def register(slug: str) -> str | Response:
     event = _event_or_404(slug)
     if not accepts_registrations(event, now=utc_now()):

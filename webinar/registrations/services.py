@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from webinar import emails
 from webinar.events.queries import accepts_registrations
 from webinar.extensions import db
-from webinar.models import Event, EventStatus, Question, Registration, RegistrationStatus
+from webinar.models import (
+    Event,
+    EventStatus,
+    OutboxMessage,
+    Question,
+    Registration,
+    RegistrationStatus,
+)
 from webinar.security import hash_token, manage_token_for
 
 
@@ -95,11 +102,24 @@ def register_for_event(
     return outcome
 
 
+#: Someone who knows an address could submit it again and again to flood its owner with
+#: "already registered" emails; one an hour is enough to help a person who lost the link.
+ALREADY_REGISTERED_EMAIL_INTERVAL = timedelta(hours=1)
+
+
 def _already_registered(
     existing: Registration, *, question: str | None, now: datetime
 ) -> RegistrationOutcome:
     _store_question(existing.event, question, now=now)
-    emails.already_registered_to_attendee(existing)
+    recently_told = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.registration_id == existing.id)
+        .where(OutboxMessage.kind == emails.ALREADY_REGISTERED)
+        .where(OutboxMessage.created_at_utc > now - ALREADY_REGISTERED_EMAIL_INTERVAL)
+        .limit(1)
+    )
+    if recently_told is None:
+        emails.already_registered_to_attendee(existing)
     db.session.commit()
     return RegistrationOutcome.ALREADY_REGISTERED
 
