@@ -19,4 +19,8 @@ def demo_data_command() -> None:
 
 
 def register(app: Flask) -> None:
+
+    from webinar.retention import purge_personal_data_command
+
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(purge_personal_data_command)
