@@ -31,8 +31,8 @@ def test_upgrade_builds_the_schema_the_models_describe(database_uri: str, tmp_pa
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
         assert differences == []
         downgrade(revision="base")
-        tables = set(
-            inspect(create_engine(app.config["SQLALCHEMY_DATABASE_URI"])).get_table_names()
-        )
+        inspector_engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        tables = set(inspect(inspector_engine).get_table_names())
+        inspector_engine.dispose()
         assert tables <= {"alembic_version"}
         db.engine.dispose()
