@@ -23,10 +23,15 @@ assets: static/govuk/site.css
 
 install: $(BIN)/.installed assets
 
-# Runs the site on http://127.0.0.1:5000 with demo data on SQLite (instance/webinar.sqlite).
+# Runs the site on http://127.0.0.1:5000 with demo data on SQLite (instance/webinar.sqlite),
+# and a sender alongside it: with no FLASK_MAIL_SERVER, emails are written to
+# instance/emails/ and listed at http://127.0.0.1:5000/dev/emails. The sender stops
+# when `flask run` does.
 run: install
 	FLASK_DEBUG=1 $(BIN)/flask db upgrade
 	FLASK_DEBUG=1 $(BIN)/flask demo-data
+	FLASK_DEBUG=1 $(BIN)/flask outbox send --forever & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Chromium for the browser tests, from Debian's packages (needs root).

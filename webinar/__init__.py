@@ -10,7 +10,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from webinar import cli, errors, filters, security
-from webinar.config import load_config
+from webinar.config import is_development, load_config
 from webinar.database import configure_engine_events
 from webinar.extensions import csrf, db, limiter, login_manager, mail, migrate
 
@@ -73,3 +73,17 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (pages, events, registrations):
         app.register_blueprint(blueprint)
+    _register_email_and_calendar_blueprints(app)
+
+
+def _register_email_and_calendar_blueprints(app: Flask) -> None:
+    from webinar.calendars.routes import blueprint as calendars
+    from webinar.registrations.deletion_routes import blueprint as registration_deletion
+
+    app.register_blueprint(calendars)
+    app.register_blueprint(registration_deletion)
+    if is_development(app):
+        # The .eml list holds people's emails: it must not exist in production.
+        from webinar.dev.routes import blueprint as dev
+
+        app.register_blueprint(dev)

@@ -19,6 +19,9 @@ def demo_data_command() -> None:
 
 
 def register(app: Flask) -> None:
+    from webinar.outbox_commands import outbox_group
+
+    app.cli.add_command(outbox_group)
 
     from webinar.retention import purge_personal_data_command
 

@@ -27,7 +27,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "QUICK_EXIT_URL": "https://www.bbc.co.uk/weather",
         "FEEDBACK_URL": "mailto:feedback@example.org",
         "CONTACT_EMAIL": "events@example.org",
-        # Mail: no MAIL_SERVER means every message is written to instance/outbox-mail/.
+        # Mail: no MAIL_SERVER means every message is written as a .eml file to
+        # OUTBOX_EML_DIR and listed at /dev/emails (development only).
         "MAIL_SERVER": "",
         "MAIL_PORT": 25,
         "MAIL_USE_TLS": False,
@@ -37,6 +38,12 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MAIL_DEFAULT_SENDER": "events@example.org",
         "MAIL_SENDER_NAME": "Bedfordshire Police events",
         "DISCREET_SENDER_NAME": "Bookings",
+        #: A neutral From address for discreet messages; empty means MAIL_DEFAULT_SENDER.
+        "DISCREET_SENDER_EMAIL": "",
+        #: Seconds to wait for the SMTP server before treating it as down (retried later).
+        "MAIL_TIMEOUT": 30,
+        #: Where emails are written as .eml files when MAIL_SERVER is empty (development).
+        "OUTBOX_EML_DIR": str(Path(instance_path) / "emails"),
         "REMINDER_HOURS_BEFORE": [24, 1],
         "SENT_EMAIL_RETENTION_DAYS": 7,
         "PERSONAL_DATA_RETENTION_DAYS": 30,

@@ -4,11 +4,21 @@ transaction; rendering and sending happen later (see webinar.outbox)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import get_history
 
 from webinar.extensions import db
-from webinar.models import Event, Registration, RegistrationStatus
+from webinar.models import (
+    Event,
+    OutboxMessage,
+    OutboxStatus,
+    Registration,
+    RegistrationStatus,
+    utc_now,
+)
 from webinar.outbox_queue import enqueue
 
 BOOKING_CONFIRMED = "booking_confirmed_to_attendee"
@@ -16,6 +26,15 @@ ADDED_TO_WAITING_LIST = "added_to_waiting_list_to_attendee"
 PLACE_OFFERED = "place_offered_to_attendee"
 ALREADY_REGISTERED = "already_registered_to_attendee"
 BOOKING_CANCELLED = "booking_cancelled_to_attendee"
+REMINDER = "reminder_to_attendee"
+EVENT_CHANGED = "event_changed_to_attendee"
+EVENT_CANCELLED = "event_cancelled_to_attendee"
+MESSAGE_FROM_ORGANISER = "message_from_organiser_to_attendee"
+DETAILS_DELETED = "details_deleted_to_attendee"
+
+#: Payload flag: the person has a calendar entry (a booked place), so the email carries
+#: an invite update or a cancellation. People on the waiting list have no entry.
+WITH_INVITE = "with_invite"
 
 
 def _key(registration: Registration, kind: str, sequence: int) -> str:
@@ -31,6 +50,7 @@ def booking_confirmed_to_attendee(registration: Registration) -> None:
         calendar_sequence=registration.calendar_sequence,
         dedupe_key=_key(registration, BOOKING_CONFIRMED, registration.calendar_sequence),
     )
+    reminders_to_attendee(registration)
 
 
 def added_to_waiting_list_to_attendee(registration: Registration) -> None:
@@ -52,6 +72,7 @@ def place_offered_to_attendee(registration: Registration) -> None:
         calendar_sequence=registration.calendar_sequence,
         dedupe_key=_key(registration, PLACE_OFFERED, registration.calendar_sequence),
     )
+    reminders_to_attendee(registration)
 
 
 def already_registered_to_attendee(registration: Registration) -> None:
@@ -64,7 +85,13 @@ def already_registered_to_attendee(registration: Registration) -> None:
     )
 
 
-def booking_cancelled_to_attendee(registration: Registration) -> None:
+def booking_cancelled_to_attendee(
+    registration: Registration, *, had_place: bool | None = None
+) -> None:
+    """A cancellation of the calendar entry, or a plain email for the waiting list."""
+    if had_place is None:
+        had_place = _had_place(registration)
+    drop_reminders([registration.id])
     enqueue(
         kind=BOOKING_CANCELLED,
         recipient=registration.email,
@@ -72,12 +99,52 @@ def booking_cancelled_to_attendee(registration: Registration) -> None:
         event=registration.event,
         calendar_sequence=registration.calendar_sequence,
         dedupe_key=_key(registration, BOOKING_CANCELLED, registration.calendar_sequence),
+        payload={WITH_INVITE: had_place},
     )
 
 
-EVENT_CHANGED = "event_changed_to_attendee"
-EVENT_CANCELLED = "event_cancelled_to_attendee"
-MESSAGE_FROM_ORGANISER = "message_from_organiser_to_attendee"
+def reminders_to_attendee(registration: Registration) -> int:
+    """Queue the reminders (REMINDER_HOURS_BEFORE) that are still ahead; return how many."""
+    event = registration.event
+    now = utc_now()
+    scheduled = 0
+    for hours in current_app.config["REMINDER_HOURS_BEFORE"]:
+        due_at = event.starts_at_utc - timedelta(hours=hours)
+        if due_at <= now:
+            continue
+        enqueue(
+            kind=REMINDER,
+            recipient=registration.email,
+            registration=registration,
+            event=event,
+            due_at_utc=due_at,
+            dedupe_key=_key(registration, f"{REMINDER}_{hours}h", registration.calendar_sequence),
+            payload={"hours_before": hours},
+        )
+        scheduled += 1
+    return scheduled
+
+
+def drop_reminders(registration_ids: Sequence[int]) -> None:
+    """Reminders not yet sent are dropped; the sender also re-checks before sending."""
+    if not registration_ids:
+        return
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.registration_id.in_(registration_ids))
+        .where(OutboxMessage.kind == REMINDER)
+        .where(OutboxMessage.status == OutboxStatus.DUE)
+        .values(status=OutboxStatus.DROPPED)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _had_place(registration: Registration) -> bool:
+    """Whether the person held a place before this change (so has a calendar entry)."""
+    previous = get_history(registration, "status").deleted
+    status = previous[0] if previous else registration.status
+    # When unsure, cancel the entry: a needless CANCEL is harmless, a stale entry is not.
+    return bool(status != RegistrationStatus.WAITING)
 
 
 def _active_registrations(event: Event) -> list[Registration]:
@@ -94,6 +161,8 @@ def _active_registrations(event: Event) -> list[Registration]:
 def event_changed_to_attendees(event: Event) -> int:
     """An updated invite (same UID, higher SEQUENCE) to everyone booked or waiting."""
     registrations = _active_registrations(event)
+    booked = [r for r in registrations if r.status == RegistrationStatus.BOOKED]
+    drop_reminders([registration.id for registration in booked])
     for registration in registrations:
         registration.calendar_sequence += 1
         enqueue(
@@ -103,13 +172,18 @@ def event_changed_to_attendees(event: Event) -> int:
             event=event,
             calendar_sequence=registration.calendar_sequence,
             dedupe_key=_key(registration, EVENT_CHANGED, registration.calendar_sequence),
+            payload={WITH_INVITE: registration.status == RegistrationStatus.BOOKED},
         )
+    for registration in booked:
+        # The time may have moved: reminders follow the new start.
+        reminders_to_attendee(registration)
     return len(registrations)
 
 
 def event_cancelled_to_attendees(event: Event) -> int:
     """A METHOD:CANCEL for the same calendar entry, to everyone booked or waiting."""
     registrations = _active_registrations(event)
+    drop_reminders([registration.id for registration in registrations])
     for registration in registrations:
         registration.calendar_sequence += 1
         enqueue(
@@ -119,6 +193,7 @@ def event_cancelled_to_attendees(event: Event) -> int:
             event=event,
             calendar_sequence=registration.calendar_sequence,
             dedupe_key=_key(registration, EVENT_CANCELLED, registration.calendar_sequence),
+            payload={WITH_INVITE: registration.status == RegistrationStatus.BOOKED},
         )
     return len(registrations)
 
@@ -136,3 +211,25 @@ def message_from_organiser_to_attendees(
             payload={"subject": subject, "body": body},
         )
     return len(registrations)
+
+
+def details_deleted_to_attendee(registration: Registration) -> None:
+    """Removes the calendar entry of someone whose details are being deleted now.
+
+    The registration row is about to go, so what the email needs travels in the payload;
+    the row itself is purged SENT_EMAIL_RETENTION_DAYS after sending.
+    """
+    sequence = registration.calendar_sequence + 1
+    enqueue(
+        kind=DETAILS_DELETED,
+        recipient=registration.email,
+        event=registration.event,
+        calendar_sequence=sequence,
+        discreet=registration.discreet,
+        payload={
+            WITH_INVITE: True,
+            "calendar_uid": registration.calendar_uid,
+            "name": registration.name,
+            "discreet": registration.discreet,
+        },
+    )

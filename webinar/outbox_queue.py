@@ -12,9 +12,18 @@ from webinar.extensions import db
 from webinar.models import Event, OutboxMessage, Registration, utc_now
 
 
-def new_message_id() -> str:
+def sender_for(*, discreet: bool) -> tuple[str, str]:
+    """The From display name and address: neutral ones for discreet messages (SAFETY.md 3)."""
+    config = current_app.config
+    if discreet:
+        address = config["DISCREET_SENDER_EMAIL"] or config["MAIL_DEFAULT_SENDER"]
+        return str(config["DISCREET_SENDER_NAME"]), str(address)
+    return str(config["MAIL_SENDER_NAME"]), str(config["MAIL_DEFAULT_SENDER"])
+
+
+def new_message_id(*, discreet: bool = False) -> str:
     """A stable RFC 5322 Message-ID, fixed when the row is written so retries reuse it."""
-    domain = str(current_app.config["MAIL_DEFAULT_SENDER"]).rpartition("@")[2] or "localhost"
+    domain = sender_for(discreet=discreet)[1].rpartition("@")[2] or "localhost"
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
@@ -28,8 +37,11 @@ def enqueue(
     due_at_utc: datetime | None = None,
     dedupe_key: str | None = None,
     payload: dict[str, Any] | None = None,
+    discreet: bool | None = None,
 ) -> OutboxMessage:
     """Add an email to the session; it is sent only if the caller's transaction commits."""
+    if discreet is None:
+        discreet = bool(registration is not None and registration.discreet)
     message = OutboxMessage(
         kind=kind,
         recipient=recipient,
@@ -39,7 +51,7 @@ def enqueue(
         due_at_utc=due_at_utc or utc_now(),
         dedupe_key=dedupe_key,
         payload=payload,
-        message_id=new_message_id(),
+        message_id=new_message_id(discreet=discreet),
     )
     db.session.add(message)
     return message

@@ -1,0 +1,76 @@
+"""Helpers for the email tests: sending the outbox to the test SMTP server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from sqlalchemy import select
+
+from tests.smtp_server import SMTPServer
+from webinar import emails
+from webinar.extensions import db
+from webinar.models import Event, EventStatus, OutboxMessage, OutboxStatus
+from webinar.outbox import SendReport, send_due_messages
+
+SENDER = "events@police.example"
+LONDON = ZoneInfo("Europe/London")
+#: Words that must not appear anywhere in a discreet email (SAFETY.md 3).
+CAMPAIGN_WORDS = ("16 days", "stalking", "domestic", "abuse", "police", "bedfordshire")
+
+
+def use_smtp(app: Flask, smtp_server: SMTPServer) -> None:
+    app.config.update(smtp_server.flask_config())
+
+
+def send_now() -> SendReport:
+    report = send_due_messages()
+    db.session.expire_all()
+    return report
+
+
+def london(year: int, month: int, day: int, hour: int) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=LONDON).astimezone(UTC)
+
+
+def change_event(event: Event, **changes: Any) -> int:
+    """What the organisers' edit does: change, raise SEQUENCE, email everyone."""
+    for name, value in changes.items():
+        setattr(event, name, value)
+    event.calendar_sequence += 1
+    count = emails.event_changed_to_attendees(event)
+    db.session.commit()
+    return count
+
+
+def cancel_event(event: Event) -> int:
+    event.status = EventStatus.CANCELLED
+    event.calendar_sequence += 1
+    count = emails.event_cancelled_to_attendees(event)
+    db.session.commit()
+    return count
+
+
+def rows(kind: str | None = None) -> list[OutboxMessage]:
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind is not None:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def statuses(kind: str) -> list[OutboxStatus]:
+    return [row.status for row in rows(kind)]
+
+
+def bodies(message: EmailMessage) -> tuple[str, str]:
+    plain = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert plain is not None and html is not None
+    return plain.get_content(), html.get_content()
+
+
+def later(hours: float) -> timedelta:
+    return timedelta(hours=hours)

@@ -1,0 +1,194 @@
+"""Discreet messages reveal nothing of the campaign; reminders go on time, or not at all."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+
+import pytest
+import time_machine
+from flask import Flask
+
+from tests.calendar_checks import assert_invite_is_valid, calendar_part, single_event
+from tests.calendar_checks import parse_calendar as parse
+from tests.emails.helpers import (
+    CAMPAIGN_WORDS,
+    bodies,
+    cancel_event,
+    change_event,
+    london,
+    send_now,
+    statuses,
+    use_smtp,
+)
+from tests.factories import Factory
+from tests.smtp_server import SMTPServer
+from webinar import emails
+from webinar.models import Event, OutboxStatus
+from webinar.registrations.services import cancel_registration
+
+NEUTRAL_SENDER = "bookings@example.org"
+STARTS = london(2026, 12, 2, 18)
+
+
+@pytest.fixture
+def smtp(app: Flask, smtp_server: SMTPServer) -> SMTPServer:
+    use_smtp(app, smtp_server)
+    app.config["DISCREET_SENDER_EMAIL"] = NEUTRAL_SENDER
+    return smtp_server
+
+
+def campaign_event(factory: Factory) -> Event:
+    return factory.event(
+        title="16 Days of Action: stalking awareness with Bedfordshire Police",
+        summary="Recognising stalking and domestic abuse.",
+        starts_at_utc=STARTS,
+        ends_at_utc=STARTS + timedelta(hours=1),
+        discreet_title="Online session",
+    )
+
+
+def assert_reveals_nothing(message: EmailMessage, event: Event) -> None:
+    """Scan everything a person (or someone reading over their shoulder) could see."""
+    from_header = message["From"]
+    assert from_header.addresses[0].display_name == "Bookings"
+    assert from_header.addresses[0].addr_spec == NEUTRAL_SENDER
+    assert message["Subject"].startswith("Your booking")
+    visible = [message["Subject"], str(from_header), *bodies(message)]
+    calendars = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    for part in calendars:
+        data = part.get_payload(decode=True)
+        assert isinstance(data, bytes)
+        visible.append(data.decode())
+        if "METHOD:REQUEST" in visible[-1]:
+            assert single_event(parse(data))["SUMMARY"] == "Online session"
+    for text in visible:
+        lowered = text.lower()
+        for word in (*CAMPAIGN_WORDS, event.title.lower()):
+            assert word not in lowered, f"{word!r} in {text[:200]!r}"
+
+
+def test_every_discreet_email_reveals_nothing_of_the_campaign(
+    smtp: SMTPServer, factory: Factory, frozen_time: time_machine.Coordinates
+) -> None:
+    event = campaign_event(factory)
+    registration = factory.registration(event, email="kim@example.com", discreet=True)
+    send_now()
+    frozen_time.shift(timedelta(hours=1))
+    change_event(event, venue=None)
+    send_now()
+    frozen_time.move_to(STARTS - timedelta(hours=24))
+    send_now()
+    frozen_time.shift(timedelta(hours=1))
+    cancel_registration(registration=registration, now=datetime.now(UTC))
+    send_now()
+
+    messages = smtp.wait_for(4)
+    assert [m["Subject"] for m in messages] == [
+        "Your booking",
+        "Your booking: update",
+        "Your booking: reminder",
+        "Your booking: cancelled",
+    ]
+    for message in messages:
+        assert_reveals_nothing(message, event)
+    assert_invite_is_valid(
+        messages[0], method="REQUEST", recipient="kim@example.com", sender=NEUTRAL_SENDER
+    )
+    assert_invite_is_valid(
+        messages[3], method="CANCEL", recipient="kim@example.com", sender=NEUTRAL_SENDER
+    )
+    assert "https://meet.example.org/room" in bodies(messages[2])[0], "reminder has the link"
+
+
+def test_the_same_event_is_named_for_people_who_did_not_ask_for_discretion(
+    smtp: SMTPServer, factory: Factory
+) -> None:
+    event = campaign_event(factory)
+    factory.registration(event, email="lee@example.com")
+
+    send_now()
+
+    message = smtp.wait_for(1)[0]
+    assert event.title in message["Subject"]
+    summary = single_event(parse(calendar_part(message).get_payload(decode=True)))["SUMMARY"]
+    assert summary == event.title
+
+
+def test_reminders_are_sent_24_hours_and_1_hour_before(
+    smtp: SMTPServer, factory: Factory, frozen_time: time_machine.Coordinates
+) -> None:
+    event = factory.event(starts_at_utc=STARTS, ends_at_utc=STARTS + timedelta(hours=1))
+    factory.registration(event, email="ash@example.com")
+    send_now()
+
+    frozen_time.move_to(STARTS - timedelta(hours=24, minutes=1))
+    assert send_now().sent == 0
+    frozen_time.move_to(STARTS - timedelta(hours=24))
+    assert send_now().sent == 1
+    frozen_time.move_to(STARTS - timedelta(hours=1))
+    assert send_now().sent == 1
+
+    reminders = smtp.wait_for(3)[1:]
+    for reminder in reminders:
+        assert reminder["Subject"].startswith(f"Reminder: {event.title}")
+        assert "https://meet.example.org/room" in bodies(reminder)[0]
+        assert all(part.get_content_type() != "text/calendar" for part in reminder.walk())
+    assert statuses(emails.REMINDER) == [OutboxStatus.SENT, OutboxStatus.SENT]
+
+
+def test_reminders_are_dropped_when_the_booking_is_cancelled(
+    smtp: SMTPServer, factory: Factory, frozen_time: time_machine.Coordinates
+) -> None:
+    event = factory.event(starts_at_utc=STARTS, ends_at_utc=STARTS + timedelta(hours=1))
+    registration = factory.registration(event)
+    cancel_registration(registration=registration, now=datetime.now(UTC))
+
+    frozen_time.move_to(STARTS - timedelta(minutes=30))
+    send_now()
+
+    assert statuses(emails.REMINDER) == [OutboxStatus.DROPPED, OutboxStatus.DROPPED]
+    assert all("Reminder" not in m["Subject"] for m in smtp.messages)
+
+
+def test_reminders_are_dropped_when_the_event_is_cancelled(
+    smtp: SMTPServer, factory: Factory, frozen_time: time_machine.Coordinates
+) -> None:
+    event = factory.event(starts_at_utc=STARTS, ends_at_utc=STARTS + timedelta(hours=1))
+    factory.registration(event)
+    cancel_event(event)
+
+    frozen_time.move_to(STARTS - timedelta(minutes=30))
+    send_now()
+
+    assert statuses(emails.REMINDER) == [OutboxStatus.DROPPED, OutboxStatus.DROPPED]
+
+
+def test_a_moved_event_moves_its_reminders(
+    smtp: SMTPServer, factory: Factory, frozen_time: time_machine.Coordinates
+) -> None:
+    event = factory.event(starts_at_utc=STARTS, ends_at_utc=STARTS + timedelta(hours=1))
+    factory.registration(event)
+    later_start = STARTS + timedelta(days=2)
+    change_event(event, starts_at_utc=later_start, ends_at_utc=later_start + timedelta(hours=1))
+
+    frozen_time.move_to(STARTS - timedelta(hours=1))
+    send_now()
+    assert not any("Reminder" in m["Subject"] for m in smtp.messages)
+    frozen_time.move_to(later_start - timedelta(hours=1))
+    send_now()
+
+    assert sum("Reminder" in m["Subject"] for m in smtp.messages) == 2
+
+
+def test_a_reminder_is_not_sent_after_the_event_started(
+    smtp: SMTPServer, factory: Factory, frozen_time: time_machine.Coordinates
+) -> None:
+    event = factory.event(starts_at_utc=STARTS, ends_at_utc=STARTS + timedelta(hours=1))
+    factory.registration(event)
+    send_now()
+
+    frozen_time.move_to(STARTS + timedelta(minutes=10))  # the sender was down until now
+    send_now()
+
+    assert statuses(emails.REMINDER) == [OutboxStatus.DROPPED, OutboxStatus.DROPPED]

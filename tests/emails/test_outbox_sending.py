@@ -1,0 +1,144 @@
+"""The sender: retries, permanent failures, stale claims, .eml files and purging."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.emails.helpers import rows, send_now, use_smtp
+from tests.factories import Factory
+from tests.smtp_server import SMTPServer, _free_port
+from webinar import emails
+from webinar.extensions import db
+from webinar.models import OutboxStatus
+from webinar.outbox import outbox_health, purge_old_messages, retry_delay
+
+
+@pytest.fixture
+def smtp(app: Flask, smtp_server: SMTPServer) -> SMTPServer:
+    use_smtp(app, smtp_server)
+    return smtp_server
+
+
+def test_a_4xx_reply_is_retried_later_and_delivered_once(
+    smtp: SMTPServer, factory: Factory, frozen_time: time_machine.Coordinates
+) -> None:
+    factory.registration(factory.event())
+    smtp.fail_next(451)
+
+    report = send_now()
+
+    assert report.retrying == 1 and smtp.messages == []
+    row = rows(emails.BOOKING_CONFIRMED)[0]
+    assert row.status == OutboxStatus.DUE and row.attempts == 1
+    assert "451" in (row.last_error or "")
+    assert timedelta(seconds=15) <= row.due_at_utc - row.created_at_utc <= timedelta(seconds=30)
+    assert send_now().sent == 0, "not before the backoff"
+    frozen_time.shift(timedelta(seconds=31))
+    assert send_now().sent == 1
+    assert send_now().sent == 0
+    assert len(smtp.wait_for(1)) == 1
+    assert rows(emails.BOOKING_CONFIRMED)[0].status == OutboxStatus.SENT
+
+
+def test_a_5xx_reply_fails_the_message_with_the_reason(smtp: SMTPServer, factory: Factory) -> None:
+    factory.registration(factory.event())
+    smtp.fail_next(550, text="No such mailbox")
+
+    report = send_now()
+
+    assert report.failed == 1
+    row = rows(emails.BOOKING_CONFIRMED)[0]
+    assert row.status == OutboxStatus.FAILED
+    assert "550" in (row.last_error or "") and "No such mailbox" in (row.last_error or "")
+    assert outbox_health()["failed"] == 1
+
+
+def test_registering_while_the_mail_server_is_down_still_works_and_sends_later(
+    app: Flask,
+    client: FlaskClient,
+    smtp_server: SMTPServer,
+    factory: Factory,
+    frozen_time: time_machine.Coordinates,
+) -> None:
+    event = factory.event()
+    app.config.update(smtp_server.flask_config(), MAIL_PORT=_free_port())  # nothing listens
+    response = client.post(
+        f"/events/{event.slug}/register",
+        data={"name": "Jo", "email": "jo@example.com", "consent": "y"},
+    )
+    assert response.headers["Location"] == f"/events/{event.slug}/check-your-email"
+
+    assert send_now().retrying == 1
+    assert outbox_health() == {"due": 0, "retrying": 1, "sending": 0, "failed": 0}
+    use_smtp(app, smtp_server)  # the server is back
+    frozen_time.shift(timedelta(minutes=5))
+
+    assert send_now().sent == 1
+    assert smtp_server.wait_for(1)[0]["To"].addresses[0].addr_spec == "jo@example.com"
+
+
+def test_backoff_grows_and_is_capped(app: Flask) -> None:
+    delays = [retry_delay(attempts).total_seconds() for attempts in range(1, 12)]
+    assert 15 <= delays[0] <= 30
+    assert 60 <= delays[2] <= 120
+    assert all(1800 <= delay <= 3600 for delay in delays[8:])
+
+
+def test_a_row_left_sending_by_a_killed_sender_is_sent_after_the_timeout(
+    smtp: SMTPServer, factory: Factory, frozen_time: time_machine.Coordinates
+) -> None:
+    factory.registration(factory.event())
+    row = rows(emails.BOOKING_CONFIRMED)[0]
+    row.status = OutboxStatus.SENDING
+    row.claimed_at_utc = row.created_at_utc
+    db.session.commit()
+
+    assert send_now().sent == 0
+    frozen_time.shift(timedelta(minutes=11))
+    assert send_now().sent == 1
+    assert smtp.wait_for(1)[0]["Message-ID"] == row.message_id
+
+
+def test_without_a_mail_server_emails_are_written_as_eml_files(
+    app: Flask, client: FlaskClient, factory: Factory
+) -> None:
+    factory.registration(factory.event(), email="dev@example.com")
+
+    assert send_now().sent == 1
+
+    files = list(Path(app.config["OUTBOX_EML_DIR"]).glob("*.eml"))
+    assert len(files) == 1
+    assert b"METHOD:REQUEST" not in files[0].read_bytes()  # base64, like the real thing
+    assert b'text/calendar; method="REQUEST"' in files[0].read_bytes()
+    page = client.get("/dev/emails")
+    assert page.status_code == 200
+    assert "Booking confirmed" in page.get_data(as_text=True)
+    download = client.get(f"/dev/emails/{files[0].name}")
+    assert download.data == files[0].read_bytes()
+    assert download.mimetype == "message/rfc822"
+    download.close()
+    assert client.get("/dev/emails/..%2Fwebinar.sqlite").status_code == 404
+
+
+def test_sent_and_dropped_emails_are_purged_after_the_retention(
+    app: Flask, factory: Factory, frozen_time: time_machine.Coordinates
+) -> None:
+    event = factory.event()
+    registration = factory.registration(event)
+    send_now()
+    emails.drop_reminders([registration.id])
+    db.session.commit()
+
+    frozen_time.shift(timedelta(days=6))
+    assert purge_old_messages() == 0
+    frozen_time.shift(timedelta(days=2))
+    assert purge_old_messages() == 1  # the confirmation; reminders were due later
+
+    assert [row.kind for row in rows()] == [emails.REMINDER, emails.REMINDER]
+    assert list(Path(app.config["OUTBOX_EML_DIR"]).glob("*.eml")) == []

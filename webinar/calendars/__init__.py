@@ -1,0 +1,1 @@
+"""Add-to-calendar links, per-event .ics downloads and the subscribable feed."""

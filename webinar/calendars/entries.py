@@ -1,0 +1,92 @@
+"""Turning events and bookings into calendar entries, and the public links they carry."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from webinar.calendar import CalendarEntry
+from webinar.models import Event, EventStatus
+
+
+def public_url(endpoint: str, **values: str | int) -> str:
+    """An absolute link on PUBLIC_SITE_URL, usable outside a request (emails, feeds)."""
+    base = urlsplit(str(current_app.config["PUBLIC_SITE_URL"]))
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def site_domain() -> str:
+    """The host name used in event-level calendar UIDs."""
+    return urlsplit(str(current_app.config["PUBLIC_SITE_URL"])).hostname or "localhost"
+
+
+def organiser_identity() -> tuple[str, str]:
+    """ORGANIZER (CN, address) for published calendars."""
+    config = current_app.config
+    return str(config["MAIL_SENDER_NAME"]), str(config["MAIL_DEFAULT_SENDER"])
+
+
+def location_of(event: Event) -> str:
+    if event.venue:
+        return event.venue
+    return "Online" if event.format.is_online else ""
+
+
+def published_entry(event: Event) -> CalendarEntry:
+    """The event as anyone may see it: no joining link, no attendees (RFC 5546 PUBLISH)."""
+    page = public_url("events.show_event", slug=event.slug)
+    name, address = organiser_identity()
+    return CalendarEntry(
+        uid=f"event-{event.id}@{site_domain()}",
+        sequence=event.calendar_sequence,
+        title=event.title,
+        description=f"{event.summary}\n\nDetails and registration: {page}",
+        starts_at_utc=event.starts_at_utc,
+        ends_at_utc=event.ends_at_utc,
+        location=location_of(event) or None,
+        url=page,
+        organizer_email=address,
+        organizer_name=name,
+        cancelled=event.status == EventStatus.CANCELLED,
+    )
+
+
+def booking_entry(
+    event: Event,
+    *,
+    calendar_uid: str,
+    discreet: bool,
+    sequence: int,
+    sender: tuple[str, str],
+    cancelled: bool = False,
+) -> CalendarEntry:
+    """One person's calendar entry (UID per booking), discreet when they asked."""
+    join_link = event.joining_link if event.format.is_online else None
+    if discreet:
+        # Calendars are often shared or glanced at: a neutral title, no campaign text,
+        # and no link to the event page (its address names the event).
+        title = event.discreet_title
+        description = f"Joining link: {join_link}" if join_link else "See your booking email."
+        url = join_link
+    else:
+        title = event.title
+        page = public_url("events.show_event", slug=event.slug)
+        description = event.summary + (f"\n\nJoining link: {join_link}" if join_link else "")
+        url = join_link or page
+    return CalendarEntry(
+        uid=calendar_uid,
+        sequence=sequence,
+        title=title,
+        description=description,
+        starts_at_utc=event.starts_at_utc,
+        ends_at_utc=event.ends_at_utc,
+        location=location_of(event) or None,
+        url=url,
+        organizer_email=sender[1],
+        organizer_name=sender[0],
+        cancelled=cancelled,
+    )

@@ -1,0 +1,58 @@
+"""Public calendar files: one event's .ics, the subscribable feed and its page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template
+
+from webinar.calendar import (
+    build_published_calendar,
+    google_calendar_link,
+    outlook_calendar_link,
+)
+from webinar.calendars.entries import public_url, published_entry
+from webinar.calendars.queries import list_feed_events
+from webinar.events.queries import get_public_event
+from webinar.models import utc_now
+
+blueprint = Blueprint("calendars", __name__)
+
+
+def _calendar_response(data: bytes, *, filename: str) -> Response:
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@blueprint.get("/events/<slug>/calendar.ics")
+def download_event(slug: str) -> Response:
+    event = get_public_event(slug)
+    if event is None:
+        abort(404)
+    # PUBLISH with no attendees (RFC 5546 3.2.1); the joining link stays out.
+    data = build_published_calendar(
+        [published_entry(event)], calendar_name=event.title, dtstamp_utc=utc_now()
+    )
+    return _calendar_response(data, filename=f"{event.slug}.ics")
+
+
+@blueprint.get("/calendar.ics")
+def feed() -> Response:
+    entries = [published_entry(event) for event in list_feed_events(now=utc_now())]
+    data = build_published_calendar(
+        entries, calendar_name=current_app.config["SERVICE_NAME"], dtstamp_utc=utc_now()
+    )
+    return _calendar_response(data, filename="events.ics")
+
+
+@blueprint.get("/calendar")
+def subscribe() -> str:
+    feed_url = public_url("calendars.feed")
+    webcal_url = "webcal://" + feed_url.partition("://")[2]
+    return render_template("calendars/subscribe.html", feed_url=feed_url, webcal_url=webcal_url)
+
+
+# The event page's "Add to your calendar" links (templates/calendars/_add_to_calendar.html).
+blueprint.add_app_template_global(published_entry, "published_calendar_entry")
+blueprint.add_app_template_global(google_calendar_link)
+blueprint.add_app_template_global(outlook_calendar_link)

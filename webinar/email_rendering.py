@@ -1,0 +1,189 @@
+"""Turning an outbox row into the email to send, from templates/emails/<kind>.{txt,html}.
+
+Rendering happens at send time, from the database as it is then: an email shows the
+event's current details, and a reminder for a booking cancelled since is not sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, render_template
+
+from webinar import emails
+from webinar.calendar import InviteMethod, build_invite, google_calendar_link, outlook_calendar_link
+from webinar.calendars.entries import booking_entry, location_of, public_url
+from webinar.extensions import db
+from webinar.filters import govuk_datetime, govuk_when
+from webinar.invite_message import InviteMessage, build_message
+from webinar.models import Event, EventStatus, OutboxMessage, Registration, RegistrationStatus
+from webinar.outbox_queue import sender_for
+from webinar.security import manage_token_for
+
+#: (subject, discreet subject). Discreet subjects never name the event (SAFETY.md 3).
+SUBJECTS: dict[str, tuple[str, str]] = {
+    emails.BOOKING_CONFIRMED: ("Booking confirmed: {title}", "Your booking"),
+    emails.ADDED_TO_WAITING_LIST: (
+        "You’re on the waiting list: {title}",
+        "Your booking: waiting list",
+    ),
+    emails.PLACE_OFFERED: ("A place is free and it’s yours: {title}", "Your booking: confirmed"),
+    emails.ALREADY_REGISTERED: ("You’re already registered: {title}", "Your booking"),
+    emails.REMINDER: ("Reminder: {title}, {starts}", "Your booking: reminder"),
+    emails.EVENT_CHANGED: ("Event changed: {title}", "Your booking: update"),
+    emails.EVENT_CANCELLED: ("Event cancelled: {title}", "Your booking: cancelled"),
+    emails.BOOKING_CANCELLED: ("Booking cancelled: {title}", "Your booking: cancelled"),
+    emails.MESSAGE_FROM_ORGANISER: ("{subject}", "Your booking: a message"),
+    emails.DETAILS_DELETED: ("Your details have been deleted: {title}", "Your booking: deleted"),
+}
+LEFT_WAITING_LIST_SUBJECT = "You’ve left the waiting list: {title}"
+
+#: Emails that always carry an invite, and those that carry one only for a booked place.
+ALWAYS_REQUEST = frozenset({emails.BOOKING_CONFIRMED, emails.PLACE_OFFERED})
+REQUEST_IF_BOOKED = frozenset({emails.EVENT_CHANGED})
+CANCEL_IF_BOOKED = frozenset(
+    {emails.EVENT_CANCELLED, emails.BOOKING_CANCELLED, emails.DETAILS_DELETED}
+)
+#: Emails not worth sending once the booking or the event has been cancelled.
+ONLY_WHILE_ACTIVE = frozenset(
+    {
+        emails.BOOKING_CONFIRMED,
+        emails.PLACE_OFFERED,
+        emails.ADDED_TO_WAITING_LIST,
+        emails.EVENT_CHANGED,
+        emails.REMINDER,
+    }
+)
+
+
+class UnknownEmailKind(ValueError):
+    """An outbox row names an email this version cannot render."""
+
+
+def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage | None:
+    """The message for this row, or None when it should no longer be sent."""
+    if row.kind not in SUBJECTS:
+        raise UnknownEmailKind(row.kind)
+    event = db.session.get(Event, row.event_id) if row.event_id is not None else None
+    registration = row.registration
+    if event is None and registration is not None:
+        event = registration.event
+    if event is None or not _still_wanted(row, registration, event, now=now):
+        return None
+    payload: dict[str, Any] = dict(row.payload or {})
+    discreet = registration.discreet if registration else bool(payload.get("discreet"))
+    sender = sender_for(discreet=discreet)
+    method = _calendar_method(row, payload)
+    context = _context(row, registration, event, payload, discreet=discreet)
+    calendar = None
+    if method is not None:
+        entry = booking_entry(
+            event,
+            calendar_uid=registration.calendar_uid if registration else payload["calendar_uid"],
+            discreet=discreet,
+            sequence=row.calendar_sequence or 0,
+            sender=sender,
+            cancelled=method == "CANCEL",
+        )
+        calendar = build_invite(
+            entry,
+            method=method,
+            attendee_email=row.recipient,
+            attendee_name=context["name"],
+            # The row's creation time: later changes have later stamps (RFC 5546 2.1.5),
+            # and a retried row carries the same bytes.
+            dtstamp_utc=row.created_at_utc,
+        )
+        if method == "REQUEST":
+            context["google_link"] = google_calendar_link(entry)
+            context["outlook_link"] = outlook_calendar_link(entry)
+    return build_message(
+        sender_name=sender[0],
+        sender_email=sender[1],
+        recipient_email=row.recipient,
+        recipient_name=context["name"],
+        subject=_subject(row, event, payload, discreet=discreet),
+        text_body=render_template(f"emails/{row.kind}.txt", **context),
+        html_body=render_template(f"emails/{row.kind}.html", **context),
+        message_id=row.message_id,
+        calendar=calendar,
+        calendar_method=method,
+    )
+
+
+def _still_wanted(
+    row: OutboxMessage, registration: Registration | None, event: Event, *, now: datetime
+) -> bool:
+    if registration is None:
+        return row.kind == emails.DETAILS_DELETED
+    if row.kind not in ONLY_WHILE_ACTIVE:
+        return True
+    if registration.status == RegistrationStatus.CANCELLED or event.status != (
+        EventStatus.PUBLISHED
+    ):
+        return False
+    if row.kind == emails.REMINDER:
+        return registration.status == RegistrationStatus.BOOKED and event.starts_at_utc > now
+    return True
+
+
+def _calendar_method(row: OutboxMessage, payload: dict[str, Any]) -> InviteMethod | None:
+    with_invite = bool(payload.get(emails.WITH_INVITE, True))
+    if row.kind in ALWAYS_REQUEST or (row.kind in REQUEST_IF_BOOKED and with_invite):
+        return "REQUEST"
+    if row.kind in CANCEL_IF_BOOKED and with_invite:
+        return "CANCEL"
+    return None
+
+
+def _subject(row: OutboxMessage, event: Event, payload: dict[str, Any], *, discreet: bool) -> str:
+    subject, discreet_subject = SUBJECTS[row.kind]
+    if discreet:
+        return discreet_subject
+    if row.kind == emails.BOOKING_CANCELLED and not payload.get(emails.WITH_INVITE, True):
+        subject = LEFT_WAITING_LIST_SUBJECT
+    organiser_subject = str(payload.get("subject", ""))
+    # Header values cannot carry line breaks (header injection).
+    organiser_subject = " ".join(organiser_subject.split())
+    return subject.format(
+        title=event.title, starts=govuk_datetime(event.starts_at_utc), subject=organiser_subject
+    )
+
+
+def _context(
+    row: OutboxMessage,
+    registration: Registration | None,
+    event: Event,
+    payload: dict[str, Any],
+    *,
+    discreet: bool,
+) -> dict[str, Any]:
+    booked = registration is not None and registration.status == RegistrationStatus.BOOKED
+    manage_url = delete_url = None
+    if registration is not None:
+        token = manage_token_for(registration.calendar_uid)
+        manage_url = public_url("registrations.manage_booking", token=token)
+        delete_url = public_url("registration_deletion.delete_details", token=token)
+    join_link = None
+    if booked and event.format.is_online and event.status == EventStatus.PUBLISHED:
+        join_link = event.joining_link
+    return {
+        "name": registration.name if registration else str(payload.get("name", "")),
+        "event": event,
+        "registration": registration,
+        "status": registration.status.value if registration else "deleted",
+        "discreet": discreet,
+        "title": event.discreet_title if discreet else event.title,
+        "when": govuk_when(event.starts_at_utc, event.ends_at_utc),
+        "where": location_of(event),
+        "join_link": join_link,
+        "event_url": None if discreet else public_url("events.show_event", slug=event.slug),
+        "manage_url": manage_url,
+        "delete_url": delete_url,
+        "with_invite": bool(payload.get(emails.WITH_INVITE, True)),
+        "payload": payload,
+        "organisation_name": current_app.config["ORGANISATION_NAME"],
+        "google_link": None,
+        "outlook_link": None,
+    }

@@ -1,0 +1,49 @@
+"""Deleting a person's details now, from the link in every email (SAFETY.md 5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, update
+
+from webinar import emails
+from webinar.extensions import db
+from webinar.models import Event, OutboxMessage, Registration, RegistrationStatus
+from webinar.registrations.services import promote_from_waiting_list
+
+
+def delete_registration_details(*, registration: Registration, now: datetime) -> None:
+    """Delete the booking and its emails; a freed place goes to the next person waiting.
+
+    Only counts survive (cancellations_count). Someone who held a place gets one last
+    email, a METHOD:CANCEL, so the entry leaves their calendar too.
+    """
+    event = registration.event
+    was_booked = registration.status == RegistrationStatus.BOOKED
+    if registration.status != RegistrationStatus.CANCELLED:
+        event.cancellations_count += 1
+    if was_booked:
+        emails.details_deleted_to_attendee(registration)
+    db.session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.registration_id == registration.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.delete(registration)
+    db.session.flush()
+    if was_booked:
+        _free_place(event.id)
+        promote_from_waiting_list(event_id=event.id, now=now)
+    db.session.commit()
+
+
+def _free_place(event_id: int) -> None:
+    # The same conditional UPDATE as cancelling (registrations.services): safe under
+    # concurrency, and never below zero.
+    db.session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .where(Event.places_taken > 0)
+        .values(places_taken=Event.places_taken - 1)
+        .execution_options(synchronize_session="fetch")
+    )
