@@ -1,0 +1,100 @@
+"""Public calendar files: per-event download, the feed, and the event page's links."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask.testing import FlaskClient
+
+from tests.calendar_checks import assert_published_calendar_is_valid, event_times_utc
+from tests.conftest import FROZEN_NOW, base_config
+from tests.factories import Factory
+from tests.pages import check_page, text_of
+from webinar import create_app
+from webinar.models import EventStatus
+
+JOIN_LINK = "https://meet.example.org/room"
+
+
+def test_an_event_downloads_as_a_publish_calendar_without_the_joining_link(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(calendar_sequence=2)
+
+    response = client.get(f"/events/{event.slug}/calendar.ics")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert f'filename="{event.slug}.ics"' in response.headers["Content-Disposition"]
+    calendar = assert_published_calendar_is_valid(response.data)
+    (entry,) = calendar.events
+    assert str(entry["UID"]) == f"event-{event.id}@localhost"
+    assert entry["SEQUENCE"] == 2
+    assert event_times_utc(entry) == (event.starts_at_utc, event.ends_at_utc)
+    assert JOIN_LINK.encode() not in response.data
+
+
+def test_drafts_have_no_calendar_file(client: FlaskClient, factory: Factory) -> None:
+    event = factory.event(status=EventStatus.DRAFT)
+    assert client.get(f"/events/{event.slug}/calendar.ics").status_code == 404
+
+
+def test_the_feed_lists_upcoming_and_recent_events_and_marks_cancellations(
+    client: FlaskClient, factory: Factory
+) -> None:
+    upcoming = factory.event()
+    cancelled = factory.event(status=EventStatus.CANCELLED)
+    recent = factory.event(starts_at_utc=FROZEN_NOW - timedelta(days=3))
+    factory.event(starts_at_utc=FROZEN_NOW - timedelta(days=90))  # long gone
+    factory.event(status=EventStatus.DRAFT)
+
+    response = client.get("/calendar.ics")
+
+    calendar = assert_published_calendar_is_valid(response.data)
+    by_uid = {str(entry["UID"]): entry for entry in calendar.events}
+    assert set(by_uid) == {f"event-{e.id}@localhost" for e in (upcoming, cancelled, recent)}
+    assert by_uid[f"event-{cancelled.id}@localhost"]["STATUS"] == "CANCELLED"
+    assert by_uid[f"event-{upcoming.id}@localhost"]["STATUS"] == "CONFIRMED"
+    assert JOIN_LINK.encode() not in response.data
+
+
+def test_the_subscribe_page_gives_https_and_webcal_links(client: FlaskClient) -> None:
+    page = check_page(client.get("/calendar"))
+
+    webcal = page.select_one("#webcal-link")
+    assert webcal is not None and webcal["href"] == "webcal://localhost/calendar.ics"
+    assert text_of(page.select_one("#feed-url")) == "http://localhost/calendar.ics"
+    footer = page.select_one("footer")
+    assert footer is not None and footer.find("a", string="Calendar feed") is not None
+
+
+def test_the_event_page_offers_download_google_and_outlook(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event()
+
+    page = check_page(client.get(f"/events/{event.slug}"))
+
+    links = {text_of(a): str(a["href"]) for a in page.select("#add-to-calendar a")}
+    assert links["Download a calendar file (.ics)"] == f"/events/{event.slug}/calendar.ics"
+    assert links["Add to Google Calendar"].startswith("https://calendar.google.com/")
+    assert links["Add to Outlook"].startswith("https://outlook.live.com/")
+    assert JOIN_LINK not in page.decode()
+
+
+def test_a_cancelled_event_page_offers_no_calendar_links(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(status=EventStatus.CANCELLED)
+    page = check_page(client.get(f"/events/{event.slug}"))
+    assert page.select_one("#add-to-calendar") is None
+
+
+def test_the_development_email_list_does_not_exist_in_production(tmp_path: Path) -> None:
+    config = base_config(f"sqlite:///{tmp_path / 'prod.sqlite'}", tmp_path)
+    config.update(TESTING=False, DEBUG=False)
+    app = create_app(config)
+
+    assert "dev" not in app.blueprints
+    assert app.test_client().get("/dev/emails").status_code == 404
