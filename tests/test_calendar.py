@@ -67,7 +67,7 @@ def test_invite_is_a_well_formed_request_with_one_event() -> None:
     assert_ical_bytes_are_well_formed(data)
     calendar = parse_calendar(data)
     assert calendar["METHOD"] == "REQUEST"
-    assert calendar["PRODID"] == "-//Campaign events//Event registration//EN"
+    assert calendar["PRODID"] == "-//Bookings//Calendar//EN"
     event = single_event(calendar)
     assert event["STATUS"] == "CONFIRMED"
     assert event["SEQUENCE"] == 0

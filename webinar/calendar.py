@@ -12,7 +12,8 @@ from icalendar import Alarm, Calendar, Event, vCalAddress
 from icalendar.enums import STATUS
 
 # RFC 5545 section 3.7.3: a globally unique identifier of the product that made the file.
-PRODUCT_ID = "-//Campaign events//Event registration//EN"
+# Neutral on purpose: it sits in the calendar data of people who asked for discretion.
+PRODUCT_ID = "-//Bookings//Calendar//EN"
 
 InviteMethod = Literal["REQUEST", "CANCEL"]
 

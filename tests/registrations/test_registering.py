@@ -18,7 +18,12 @@ from webinar.models import OutboxMessage, Registration, RegistrationStatus
 
 
 def outbox_kinds() -> list[tuple[str, str]]:
-    rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+    """What was queued to send now (reminders are scheduled for later)."""
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.kind != emails.REMINDER)
+        .order_by(OutboxMessage.id)
+    )
     return [(row.kind, row.recipient) for row in rows]
 
 

@@ -171,7 +171,7 @@ def cancel_registration(*, registration: Registration, now: datetime) -> None:
     registration.calendar_sequence += 1
     event = registration.event
     event.cancellations_count += 1
-    emails.booking_cancelled_to_attendee(registration)
+    emails.booking_cancelled_to_attendee(registration, had_place=was_booked)
     db.session.flush()
     if was_booked:
         _give_up_place(event.id)
