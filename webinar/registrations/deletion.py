@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 
 from webinar import emails
 from webinar.extensions import db
-from webinar.models import Event, OutboxMessage, Registration, RegistrationStatus
-from webinar.registrations.services import promote_from_waiting_list
+from webinar.models import OutboxMessage, Registration, RegistrationStatus
+from webinar.registrations.services import give_up_place, promote_from_waiting_list
 
 
 def delete_registration_details(*, registration: Registration, now: datetime) -> None:
@@ -32,18 +32,6 @@ def delete_registration_details(*, registration: Registration, now: datetime) ->
     db.session.delete(registration)
     db.session.flush()
     if was_booked:
-        _free_place(event.id)
+        give_up_place(event.id)
         promote_from_waiting_list(event_id=event.id, now=now)
     db.session.commit()
-
-
-def _free_place(event_id: int) -> None:
-    # The same conditional UPDATE as cancelling (registrations.services): safe under
-    # concurrency, and never below zero.
-    db.session.execute(
-        update(Event)
-        .where(Event.id == event_id)
-        .where(Event.places_taken > 0)
-        .values(places_taken=Event.places_taken - 1)
-        .execution_options(synchronize_session="fetch")
-    )

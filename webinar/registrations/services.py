@@ -174,12 +174,13 @@ def cancel_registration(*, registration: Registration, now: datetime) -> None:
     emails.booking_cancelled_to_attendee(registration, had_place=was_booked)
     db.session.flush()
     if was_booked:
-        _give_up_place(event.id)
+        give_up_place(event.id)
         promote_from_waiting_list(event_id=event.id, now=now)
     db.session.commit()
 
 
-def _give_up_place(event_id: int) -> None:
+def give_up_place(event_id: int) -> None:
+    """Free one confirmed place; never below zero."""
     db.session.execute(
         update(Event)
         .where(Event.id == event_id)
