@@ -68,10 +68,11 @@ def _configure_templates(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from webinar.events.routes import blueprint as events
+    from webinar.organisers.routes import blueprint as organisers
     from webinar.pages.routes import blueprint as pages
     from webinar.registrations.routes import blueprint as registrations
 
-    for blueprint in (pages, events, registrations):
+    for blueprint in (pages, events, registrations, organisers):
         app.register_blueprint(blueprint)
     _register_email_and_calendar_blueprints(app)
 

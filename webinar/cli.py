@@ -22,8 +22,9 @@ def register(app: Flask) -> None:
     from webinar.outbox_commands import outbox_group
 
     app.cli.add_command(outbox_group)
-
+    from webinar.organisers.cli import organiser_group
     from webinar.retention import purge_personal_data_command
 
     app.cli.add_command(demo_data_command)
     app.cli.add_command(purge_personal_data_command)
+    app.cli.add_command(organiser_group)

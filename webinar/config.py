@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,14 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
+        # Organiser sessions end after this many seconds without a request: the signed
+        # cookie's age is checked on every request, and Flask's SESSION_REFRESH_EACH_REQUEST
+        # (on by default) renews it with each one.
         "PERMANENT_SESSION_LIFETIME": 30 * 60,
+        # Failed organiser sign-ins allowed per network address, then per account
+        # (OWASP ASVS 6.3.1 / 2.2.1: anti-automation). Flask-Limiter syntax.
+        "ORGANISER_SIGN_IN_LIMIT": "5 per minute;20 per hour",
+        "ORGANISER_SIGN_IN_ACCOUNT_LIMIT": "10 per hour",
         "WTF_CSRF_TIME_LIMIT": 60 * 60,
         "MAX_CONTENT_LENGTH": 64 * 1024,
     }
@@ -65,6 +73,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     _finish_database_settings(app)
+    _secure_cookies_outside_development(app, overrides or {})
     _refuse_unsafe_production(app)
 
 
@@ -83,6 +92,16 @@ def _finish_database_settings(app: Flask) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _secure_cookies_outside_development(app: Flask, overrides: dict[str, Any]) -> None:
+    """Cookies only over HTTPS in production, unless the environment says otherwise."""
+    if is_development(app):
+        return
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if f"FLASK_{key}" not in os.environ and key not in overrides:
+            app.config[key] = True
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
 
 
 def _refuse_unsafe_production(app: Flask) -> None:

@@ -1,0 +1,173 @@
+"""Signing in and out: Argon2 hashes, a generic failure, rate limits, expiry, audit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.conftest import base_config
+from tests.organisers.conftest import PASSWORD, make_organiser
+from tests.pages import check_page, field_errors, parse, text_of
+from webinar import create_app
+from webinar.extensions import db
+from webinar.models import AuditEntry, Organiser, OrganiserRole
+
+
+def actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def test_sign_in_page_passes_the_page_check(client: FlaskClient) -> None:
+    page = check_page(client.get("/organisers/sign-in"))
+    assert text_of(page.find("h1")) == "Sign in"
+
+
+def test_passwords_are_stored_as_argon2id_hashes(organiser: Organiser) -> None:
+    assert organiser.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in organiser.password_hash
+
+
+def test_signing_in_goes_to_the_dashboard_and_is_audited(
+    client: FlaskClient, organiser: Organiser
+) -> None:
+    response = client.post(
+        "/organisers/sign-in", data={"email": " Organiser@Police.example ", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.location.endswith("/organisers/")
+    assert client.get("/organisers/").status_code == 200
+    assert actions() == ["signed_in"]
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(
+    client: FlaskClient, organiser: Organiser
+) -> None:
+    wrong = client.post(
+        "/organisers/sign-in", data={"email": organiser.email, "password": "wrong password!"}
+    )
+    unknown = client.post(
+        "/organisers/sign-in", data={"email": "nobody@police.example", "password": PASSWORD}
+    )
+    for response in (wrong, unknown):
+        page = check_page(response)
+        assert field_errors(page) == {"email": "Enter a correct email address and password"}
+        assert text_of(page.find("title")).startswith("Error: Sign in")
+    assert actions() == ["sign_in_failed", "sign_in_failed"]
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert entries[0].organiser_id == organiser.id
+    # Someone else's typing is not kept: it might be a password in the wrong box.
+    assert entries[1].actor == "unknown account"
+
+
+def test_switched_off_accounts_cannot_sign_in(client: FlaskClient, app: Flask) -> None:
+    account = make_organiser(OrganiserRole.ORGANISER)
+    account.active = False
+    db.session.commit()
+    response = client.post(
+        "/organisers/sign-in", data={"email": account.email, "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert client.get("/organisers/").status_code == 302
+
+
+def test_sign_in_only_returns_to_our_own_pages(client: FlaskClient, organiser: Organiser) -> None:
+    data = {"email": organiser.email, "password": PASSWORD}
+    response = client.post("/organisers/sign-in?next=https://evil.example/", data=data)
+    assert response.location.endswith("/organisers/")
+    client.get("/organisers/sign-out")
+    response = client.post("/organisers/sign-in?next=/organisers/events", data=data)
+    assert response.location.endswith("/organisers/events")
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_and_back(client: FlaskClient) -> None:
+    response = client.get("/organisers/events")
+    assert response.status_code == 302
+    assert "/organisers/sign-in?next=" in response.location
+
+
+def test_signing_out_ends_the_session(client: FlaskClient, organiser: Organiser) -> None:
+    client.post("/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD})
+    response = client.get("/organisers/sign-out")
+    assert response.location.endswith("/organisers/signed-out")
+    check_page(client.get("/organisers/signed-out"))
+    assert client.get("/organisers/").status_code == 302
+    assert actions() == ["signed_in", "signed_out"]
+
+
+def test_sessions_expire_after_30_minutes_without_a_request(
+    app: Flask,
+    client: FlaskClient,
+    organiser: Organiser,
+    frozen_time: time_machine.Coordinates,
+) -> None:
+    def status_after(minutes: int) -> int:
+        frozen_time.shift(timedelta(minutes=minutes))
+        db.session.close()  # let the inner context's session write to SQLite
+        # A fresh app context per request, as in production: the fixture's context
+        # would otherwise keep the signed-in user in `g` between requests.
+        with app.app_context():
+            return client.get("/organisers/").status_code
+
+    client.post("/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD})
+    assert status_after(25) == 200
+    # Each request refreshes the session, so 25 more minutes is still fine...
+    assert status_after(25) == 200
+    # ...but 31 minutes of nothing ends it.
+    assert status_after(31) == 302
+
+
+def test_session_cookie_is_http_only_and_lax(client: FlaskClient, organiser: Organiser) -> None:
+    response = client.post(
+        "/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD}
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_cookies_are_secure_in_production(tmp_path: Path, monkeypatch: object) -> None:
+    config = base_config(f"sqlite:///{tmp_path / 'production.sqlite'}", tmp_path)
+    config["TESTING"] = False
+    production = create_app(config)
+    assert production.config["SESSION_COOKIE_SECURE"] is True
+    assert production.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_failed_sign_ins_are_rate_limited(
+    tmp_path: Path, frozen_time: time_machine.Coordinates
+) -> None:
+    config = base_config(f"sqlite:///{tmp_path / 'limited.sqlite'}", tmp_path)
+    config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    limited = create_app(config)
+    with limited.app_context():
+        db.create_all()
+        account = make_organiser(OrganiserRole.ORGANISER)
+        client = limited.test_client()
+        data = {"email": account.email, "password": "not the password"}
+        statuses = [client.post("/organisers/sign-in", data=data).status_code for _ in range(6)]
+        assert statuses == [200, 200, 200, 200, 200, 429]
+        page = check_page(client.post("/organisers/sign-in", data=data))
+        assert text_of(page.find("h1")) == "Too many attempts"
+        # Even the right password waits until the limit resets.
+        right = {"email": account.email, "password": PASSWORD}
+        assert client.post("/organisers/sign-in", data=right).status_code == 429
+        frozen_time.shift(timedelta(minutes=2))
+        assert client.post("/organisers/sign-in", data=right).status_code == 302
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_header_shows_organiser_links_once_signed_in(
+    client: FlaskClient, organiser: Organiser
+) -> None:
+    public = parse(client.get("/organisers/sign-in"))
+    assert "Sign out" not in text_of(public.find("header"))
+    client.post("/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD})
+    header = text_of(parse(client.get("/organisers/")).find("header"))
+    assert "Manage events" in header and "Sign out" in header
+    assert "Accounts" not in header  # admins only

@@ -1,0 +1,162 @@
+"""The attendee list of an event, and what organisers do to bookings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from webinar.extensions import db
+from webinar.models import Event, Registration, RegistrationStatus, utc_now
+from webinar.organisers.blueprint import blueprint
+from webinar.organisers.event_routes import event_or_404
+from webinar.organisers.export import csv_download
+from webinar.organisers.forms.accounts import ConfirmForm
+from webinar.organisers.forms.attendees import AddAttendeeForm
+from webinar.organisers.queries import (
+    AttendeeFilter,
+    attendee_counts,
+    list_attendees,
+    mask_email,
+)
+from webinar.organisers.roles import EVENT_ROLES, current_organiser, role_required
+from webinar.organisers.services.attendees import (
+    AlreadyRegistered,
+    EventFull,
+    EventNotOpen,
+    NoPlaceLeft,
+    NotWaiting,
+    add_attendee,
+    cancel_booking,
+    offer_place,
+    record_reveal,
+)
+from webinar.organisers.services.exports import export_attendees
+
+
+def registration_or_404(event: Event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+_FILTER_VALUES = {choice.value for choice in AttendeeFilter}
+
+
+@dataclass(frozen=True)
+class ListArguments:
+    q: str
+    status: AttendeeFilter
+    page: int
+
+
+def _list_arguments() -> ListArguments:
+    status = request.args.get("status", AttendeeFilter.ALL.value)
+    page = request.args.get("page", "1")
+    return ListArguments(
+        q=request.args.get("q", "")[:100],
+        status=AttendeeFilter(status) if status in _FILTER_VALUES else AttendeeFilter.ALL,
+        page=int(page) if page.isdigit() else 1,
+    )
+
+
+@blueprint.route("/events/<int:event_id>/attendees", methods=["GET", "POST"])
+@role_required(*EVENT_ROLES)
+def list_attendees_page(event_id: int) -> str:
+    """GET shows masked emails; POST (the Reveal button) shows them and is audited."""
+    event = event_or_404(event_id)
+    arguments = _list_arguments()
+    page = list_attendees(event, search=arguments.q, status=arguments.status, page=arguments.page)
+    form = ConfirmForm()
+    revealed = request.method == "POST" and form.validate_on_submit()
+    if revealed:
+        record_reveal(event=event, organiser=current_organiser(), count=len(page.registrations))
+    return render_template(
+        "organisers/attendees/list_attendees.html",
+        event=event,
+        counts=attendee_counts(event),
+        page=page,
+        arguments=arguments,
+        filters=AttendeeFilter,
+        revealed=revealed,
+        mask_email=mask_email,
+        statuses=RegistrationStatus,
+        form=form,
+    )
+
+
+@blueprint.route(
+    "/events/<int:event_id>/attendees/<int:registration_id>/cancel", methods=["GET", "POST"]
+)
+@role_required(*EVENT_ROLES)
+def cancel_attendee(event_id: int, registration_id: int) -> str | Response:
+    event = event_or_404(event_id)
+    registration = registration_or_404(event, registration_id)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return redirect(url_for("organisers.list_attendees_page", event_id=event.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        cancel_booking(registration=registration, organiser=current_organiser(), now=utc_now())
+        flash(f"Booking for {registration.name} cancelled. They will be emailed.", "success")
+        return redirect(url_for("organisers.list_attendees_page", event_id=event.id))
+    return render_template(
+        "organisers/attendees/cancel_attendee.html",
+        event=event,
+        registration=registration,
+        form=form,
+    )
+
+
+@blueprint.post("/events/<int:event_id>/attendees/<int:registration_id>/offer-place")
+@role_required(*EVENT_ROLES)
+def offer_place_page(event_id: int, registration_id: int) -> Response:
+    event = event_or_404(event_id)
+    registration = registration_or_404(event, registration_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            offer_place(registration=registration, organiser=current_organiser(), now=utc_now())
+        except NoPlaceLeft:
+            flash("There are no places left. Add places to the event or cancel a booking first.")
+        except NotWaiting:
+            flash(f"{registration.name} is not on the waiting list")
+        else:
+            flash(f"{registration.name} has been given a place. They will be emailed.", "success")
+    return redirect(url_for("organisers.list_attendees_page", event_id=event.id))
+
+
+@blueprint.route("/events/<int:event_id>/attendees/add", methods=["GET", "POST"])
+@role_required(*EVENT_ROLES)
+def add_attendee_page(event_id: int) -> str | Response:
+    event = event_or_404(event_id)
+    form = AddAttendeeForm()
+    if form.validate_on_submit():
+        try:
+            add_attendee(
+                event=event,
+                name=form.name.data or "",
+                email=form.email.data or "",
+                accessibility_needs=form.accessibility_needs.data,
+                discreet=bool(form.discreet.data),
+                organiser=current_organiser(),
+                now=utc_now(),
+            )
+        except AlreadyRegistered:
+            form.email.errors.append("This email address is already booked or on the waiting list")
+        except EventFull:
+            form.name.errors.append("There are no places left. Add places to the event first.")
+        except EventNotOpen:
+            form.name.errors.append("This event is cancelled, so nobody can be added")
+        else:
+            flash(f"{form.name.data} has been booked. They will be emailed.", "success")
+            return redirect(url_for("organisers.list_attendees_page", event_id=event.id))
+    return render_template("organisers/attendees/add_attendee.html", event=event, form=form)
+
+
+@blueprint.get("/events/<int:event_id>/attendees.csv")
+@role_required(*EVENT_ROLES)
+def export_attendees_page(event_id: int) -> Response:
+    event = event_or_404(event_id)
+    content = export_attendees(event=event, organiser=current_organiser())
+    return csv_download(content, filename=f"attendees-{event.slug}.csv")

@@ -1,0 +1,56 @@
+"""The audit log: who did what, when, to which event, and to how many records."""
+
+from __future__ import annotations
+
+import enum
+
+from webinar.extensions import db
+from webinar.models import AuditEntry, Event, Organiser, utc_now
+
+
+class AuditAction(enum.StrEnum):
+    SIGNED_IN = "signed_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGNED_OUT = "signed_out"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an action name, not a password
+    ACCOUNT_CREATED = "account_created"
+    ACCOUNT_CHANGED = "account_changed"
+    EVENT_CREATED = "event_created"
+    EVENT_CHANGED = "event_changed"
+    EVENT_PUBLISHED = "event_published"
+    EVENT_UNPUBLISHED = "event_unpublished"
+    EVENT_CANCELLED = "event_cancelled"
+    EMAILS_REVEALED = "emails_revealed"
+    ATTENDEES_EXPORTED = "attendees_exported"
+    BOOKING_CANCELLED = "booking_cancelled"
+    PLACE_OFFERED = "place_offered"
+    ATTENDEE_ADDED = "attendee_added"
+    MESSAGE_QUEUED = "message_queued"
+    QUESTIONS_EXPORTED = "questions_exported"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+def record(
+    action: AuditAction,
+    *,
+    organiser: Organiser | None,
+    actor: str | None = None,
+    event: Event | None = None,
+    record_count: int | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Add an entry to the caller's transaction; it is written when the caller commits."""
+    entry = AuditEntry(
+        at_utc=utc_now(),
+        organiser_id=organiser.id if organiser is not None else None,
+        actor=actor or (organiser.email if organiser is not None else "unknown"),
+        action=action.value,
+        event_id=event.id if event is not None else None,
+        record_count=record_count,
+        detail=detail,
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,35 @@
+"""`flask organiser create EMAIL --role ROLE`: the first admin is made this way."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from webinar.models import OrganiserRole
+from webinar.organisers.passwords import MAX_LENGTH, MIN_LENGTH
+from webinar.organisers.services.accounts import AccountExists, create_organiser
+
+organiser_group = AppGroup("organiser", help="Manage organiser accounts.")
+
+
+@organiser_group.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in OrganiserRole]),
+    default=OrganiserRole.ORGANISER.value,
+    show_default=True,
+)
+def create_command(email: str, role: str) -> None:
+    """Create an account. The password is asked for, never given as an argument."""
+    # A prompt, not an option: arguments end up in shell history and process lists.
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        raise click.ClickException(
+            f"Password must be between {MIN_LENGTH} and {MAX_LENGTH} characters"
+        )
+    try:
+        create_organiser(email=email, password=password, role=OrganiserRole(role), created_by=None)
+    except AccountExists as error:
+        raise click.ClickException("An account already uses this email address") from error
+    click.echo(f"Created {role} account for {email.strip().lower()}.")

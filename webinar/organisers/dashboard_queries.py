@@ -1,0 +1,105 @@
+"""Numbers for the dashboard: fill rates, registrations per day, attendance, the outbox."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from webinar.extensions import db
+from webinar.filters import to_london
+from webinar.models import (
+    Event,
+    EventStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Registration,
+    RegistrationStatus,
+)
+
+CHART_DAYS = 14
+
+
+@dataclass(frozen=True)
+class EventFigures:
+    event: Event
+    booked: int
+    waiting: int
+    attended: int | None  # None until the event has started
+
+    @property
+    def fill_rate(self) -> int:
+        """Per cent of places taken, rounded down."""
+        return self.booked * 100 // self.event.capacity if self.event.capacity else 0
+
+
+def event_figures(*, now: datetime) -> list[EventFigures]:
+    """Published events, soonest first, with their counts."""
+    events = db.session.scalars(
+        select(Event)
+        .where(Event.status == EventStatus.PUBLISHED)
+        .order_by(Event.starts_at_utc, Event.id)
+    ).all()
+    counts = _counts_by_event_and_status()
+    attended = _attended_by_event()
+    return [
+        EventFigures(
+            event=event,
+            booked=counts.get((event.id, RegistrationStatus.BOOKED), 0),
+            waiting=counts.get((event.id, RegistrationStatus.WAITING), 0),
+            attended=attended.get(event.id, 0) if event.starts_at_utc <= now else None,
+        )
+        for event in events
+    ]
+
+
+def _counts_by_event_and_status() -> dict[tuple[int, RegistrationStatus], int]:
+    rows = db.session.execute(
+        select(Registration.event_id, Registration.status, func.count()).group_by(
+            Registration.event_id, Registration.status
+        )
+    ).all()
+    return {(event_id, status): int(count) for event_id, status, count in rows}
+
+
+def _attended_by_event() -> dict[int, int]:
+    rows = db.session.execute(
+        select(Registration.event_id, func.count())
+        .where(Registration.attended_at_utc.is_not(None))
+        .group_by(Registration.event_id)
+    ).all()
+    return {event_id: int(count) for event_id, count in rows}
+
+
+def registrations_per_day(*, now: datetime, days: int = CHART_DAYS) -> list[tuple[date, int]]:
+    """Registrations made on each of the last `days` UK days, oldest first."""
+    today = to_london(now).date()
+    first = today - timedelta(days=days - 1)
+    since = now - timedelta(days=days + 1)
+    created = db.session.scalars(
+        select(Registration.created_at_utc).where(Registration.created_at_utc >= since)
+    ).all()
+    per_day = Counter(to_london(instant).date() for instant in created)
+    return [
+        (first + timedelta(days=offset), per_day[first + timedelta(days=offset)])
+        for offset in range(days)
+    ]
+
+
+@dataclass(frozen=True)
+class OutboxFigures:
+    waiting: int
+    failed: int
+
+
+def outbox_figures() -> OutboxFigures:
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    ).all()
+    by_status = {status: int(count) for status, count in rows}
+    return OutboxFigures(
+        waiting=by_status.get(OutboxStatus.DUE, 0) + by_status.get(OutboxStatus.SENDING, 0),
+        failed=by_status.get(OutboxStatus.FAILED, 0),
+    )

@@ -1,0 +1,103 @@
+"""Adding a person by hand, and messaging attendees."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from webinar.validators import PlainText, strip_whitespace
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+class AddAttendeeForm(FlaskForm):
+    name = StringField(
+        "Name or nickname",
+        widget=GovTextInput(),
+        filters=[strip_whitespace],
+        validators=[
+            InputRequired(message="Enter their name or a nickname"),
+            Length(max=100, message="Name must be 100 characters or fewer"),
+            PlainText("Name must only include letters, numbers, spaces and punctuation"),
+        ],
+    )
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        filters=[strip_whitespace],
+        description="They’ll be emailed their booking and a link to manage or cancel it.",
+        validators=[
+            InputRequired(message="Enter their email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            PlainText(EMAIL_FORMAT),
+            Email(message=EMAIL_FORMAT, check_deliverability=False, allow_smtputf8=False),
+        ],
+    )
+    accessibility_needs = TextAreaField(
+        "Accessibility needs (optional)",
+        widget=GovTextArea(),
+        filters=[strip_whitespace],
+        validators=[
+            Optional(),
+            Length(max=1000, message="Accessibility needs must be 1000 characters or fewer"),
+            PlainText(
+                "Accessibility needs must only include letters, numbers, spaces and punctuation",
+                multiline=True,
+            ),
+        ],
+    )
+    discreet = BooleanField(
+        "Send them discreet messages",
+        widget=GovCheckboxInput(),
+        description="A neutral sender, subject and calendar title.",
+    )
+    submit = SubmitField("Add person", widget=GovSubmitInput())
+
+
+AUDIENCES = [
+    ("all", "Everyone booked or on the waiting list"),
+    ("booked", "People with a place"),
+    ("waiting", "People on the waiting list"),
+]
+
+
+class MessageForm(FlaskForm):
+    audience = RadioField(
+        "Who should get this message?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(value, label) for value, label in AUDIENCES],
+        validators=[InputRequired(message="Select who should get this message")],
+    )
+    subject = StringField(
+        "Subject",
+        widget=GovTextInput(),
+        filters=[strip_whitespace],
+        description="People who asked for discreet messages see “Your booking” instead.",
+        validators=[
+            InputRequired(message="Enter a subject"),
+            Length(max=150, message="Subject must be 150 characters or fewer"),
+            PlainText("Subject must only include letters, numbers, spaces and punctuation"),
+        ],
+    )
+    body = TextAreaField(
+        "Message",
+        widget=GovTextArea(),
+        filters=[strip_whitespace],
+        validators=[
+            InputRequired(message="Enter a message"),
+            Length(max=5000, message="Message must be 5000 characters or fewer"),
+            PlainText(
+                "Message must only include letters, numbers, spaces and punctuation",
+                multiline=True,
+            ),
+        ],
+    )
+    submit = SubmitField("Preview message", widget=GovSubmitInput())

@@ -1,0 +1,236 @@
+"""Creating and editing an event; times are entered in UK time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    Field,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+
+from webinar.models import Event, EventFormat
+from webinar.organisers.forms.fields import (
+    RequiredDate,
+    UKDateField,
+    UKTime,
+    WholeNumberField,
+    london_to_utc,
+    parse_time,
+    utc_to_london_parts,
+)
+from webinar.organisers.services.events import EventDetails
+from webinar.validators import PlainText, strip_whitespace
+
+PLAIN = "{} must only include letters, numbers, spaces and punctuation"
+
+
+def _text(label: str, name: str, maximum: int, *, required: bool = True, **kwargs: Any) -> Field:
+    first = InputRequired(message=f"Enter {name}") if required else Optional()
+    multiline = kwargs.pop("multiline", False)
+    field_class = TextAreaField if multiline else StringField
+    return field_class(
+        label,
+        widget=GovTextArea() if multiline else GovTextInput(),
+        filters=[strip_whitespace],
+        validators=[
+            first,
+            Length(max=maximum, message=f"{label} must be {maximum} characters or fewer"),
+            PlainText(PLAIN.format(label), multiline=multiline),
+        ],
+        **kwargs,
+    )
+
+
+def _time(label: str, name: str, *, required: bool = True) -> StringField:
+    first = InputRequired(message=f"Enter {name}") if required else Optional()
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[strip_whitespace],
+        description="UK time, for example 6pm or 18:30",
+        validators=[first, UKTime(f"Enter {name} in the correct format, like 6pm or 18:30")],
+    )
+
+
+class EventForm(FlaskForm):
+    title = _text("Title", "a title", 200)
+    summary = _text("Summary", "a summary", 300, description="One sentence for the list of events.")
+    description = _text("Description", "a description", 5000, multiline=True)
+    format = RadioField(
+        "Format",
+        widget=GovRadioInput(),
+        choices=[SelectChoice(choice.value, choice.label) for choice in EventFormat],
+        validators=[InputRequired(message="Select the format of the event")],
+    )
+    date = UKDateField(
+        "Date",
+        name_in_errors="Date of the event",
+        description="For example, 2 12 2026",
+        validators=[RequiredDate("Enter the date of the event")],
+    )
+    start_time = _time("Start time", "the start time")
+    end_time = _time("End time", "the end time")
+    venue = _text("Venue (for events in person)", "the venue", 1000, required=False, multiline=True)
+    joining_link = StringField(
+        "Joining link (for online events)",
+        widget=GovTextInput(),
+        filters=[strip_whitespace],
+        description="Only sent to people who register. Never shown on the public pages.",
+        validators=[
+            Optional(),
+            Length(max=500, message="Joining link must be 500 characters or fewer"),
+            URL(message="Enter a joining link in the correct format, like https://example.com"),
+        ],
+    )
+    hosted_by = _text("Run by", "who runs the event", 200)
+    capacity = WholeNumberField(
+        "Number of places",
+        widget=GovTextInput(),
+        message="Number of places must be a whole number, like 50",
+        validators=[
+            InputRequired(message="Enter the number of places"),
+            NumberRange(min=1, max=100000, message="Number of places must be between 1 and 100000"),
+        ],
+    )
+    waiting_list_enabled = BooleanField("Offer a waiting list when full", widget=GovCheckboxInput())
+    accepts_questions = BooleanField(
+        "Ask people for questions for the panel", widget=GovCheckboxInput()
+    )
+    opens_date = UKDateField(
+        "Registration opens (optional)",
+        name_in_errors="Date registration opens",
+        description="Leave blank to open registration when the event is published.",
+    )
+    opens_time = _time("Time registration opens", "the time registration opens", required=False)
+    closes_date = UKDateField(
+        "Registration closes (optional)",
+        name_in_errors="Date registration closes",
+        description="Leave blank to close registration when the event starts.",
+    )
+    closes_time = _time("Time registration closes", "the time registration closes", required=False)
+    accessibility_information = _text(
+        "Accessibility information",
+        "accessibility information",
+        2000,
+        multiline=True,
+        required=False,
+    )
+    discreet_title = _text(
+        "Discreet calendar title",
+        "a discreet calendar title",
+        100,
+        description="Used instead of the title for people who ask for discreet messages, "
+        "for example Appointment.",
+    )
+    submit = SubmitField("Save event", widget=GovSubmitInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        if not valid:
+            return False
+        checks = [self._check_end_after_start, self._check_place, self._check_registration_times]
+        return all([check() for check in checks])
+
+    def _check_end_after_start(self) -> bool:
+        start, end = parse_time(self.start_time.data), parse_time(self.end_time.data)
+        if start is not None and end is not None and end <= start:
+            self.end_time.errors.append("End time must be after the start time")
+            return False
+        return True
+
+    def _check_place(self) -> bool:
+        event_format = EventFormat(self.format.data)
+        if event_format.is_online and not self.joining_link.data:
+            self.joining_link.errors.append("Enter the joining link for an online event")
+            return False
+        if event_format != EventFormat.ONLINE and not self.venue.data:
+            self.venue.errors.append("Enter the venue for an event in person")
+            return False
+        return True
+
+    def _check_registration_times(self) -> bool:
+        pairs = [
+            (self.opens_date, self.opens_time, "registration opens"),
+            (self.closes_date, self.closes_time, "registration closes"),
+        ]
+        for date_field, time_field, name in pairs:
+            if date_field.data and not time_field.data:
+                time_field.errors.append(f"Enter the time {name}")
+                return False
+            if time_field.data and not date_field.data:
+                date_field.errors.append(f"Enter the date {name}")
+                return False
+        details = self.details()
+        opens, closes = details.registration_opens_at_utc, details.registration_closes_at_utc
+        if opens and closes and closes <= opens:
+            self.closes_time.errors.append("Registration must close after it opens")
+            return False
+        if closes and closes > details.ends_at_utc:
+            self.closes_time.errors.append("Registration must close before the event ends")
+            return False
+        return True
+
+    def details(self) -> EventDetails:
+        """The validated answers, with times converted from UK time to UTC."""
+        return EventDetails(
+            title=self.title.data or "",
+            summary=self.summary.data or "",
+            description=self.description.data or "",
+            format=EventFormat(self.format.data),
+            starts_at_utc=london_to_utc(self.date.data, parse_time(self.start_time.data)),  # type: ignore[arg-type]
+            ends_at_utc=london_to_utc(self.date.data, parse_time(self.end_time.data)),  # type: ignore[arg-type]
+            venue=self.venue.data or None,
+            joining_link=self.joining_link.data or None,
+            hosted_by=self.hosted_by.data or "",
+            capacity=int(self.capacity.data or 0),
+            waiting_list_enabled=bool(self.waiting_list_enabled.data),
+            accepts_questions=bool(self.accepts_questions.data),
+            registration_opens_at_utc=_optional_instant(self.opens_date.data, self.opens_time.data),
+            registration_closes_at_utc=_optional_instant(
+                self.closes_date.data, self.closes_time.data
+            ),
+            accessibility_information=self.accessibility_information.data or "",
+            discreet_title=self.discreet_title.data or "",
+        )
+
+
+def _optional_instant(day: Any, text: str | None) -> datetime | None:
+    at = parse_time(text)
+    return london_to_utc(day, at) if day and at else None
+
+
+def form_data_for(event: Event) -> dict[str, Any]:
+    """An event's answers as the form shows them, in UK time."""
+    day, start = utc_to_london_parts(event.starts_at_utc)
+    _, end = utc_to_london_parts(event.ends_at_utc)
+    opens_date, opens_time = utc_to_london_parts(event.registration_opens_at_utc)
+    closes_date, closes_time = utc_to_london_parts(event.registration_closes_at_utc)
+    fields = EventDetails.__dataclass_fields__
+    values = {name: getattr(event, name) for name in fields if hasattr(EventForm, name)}
+    values.update(
+        format=event.format.value,
+        date=day,
+        start_time=start,
+        end_time=end,
+        opens_date=opens_date,
+        opens_time=opens_time,
+        closes_date=closes_date,
+        closes_time=closes_time,
+    )
+    return values

@@ -1,0 +1,138 @@
+"""What organisers do to bookings: cancel, offer a place, add by hand, mark attended."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+
+from webinar import emails
+from webinar.extensions import db
+from webinar.models import Event, EventStatus, Organiser, Registration, RegistrationStatus
+from webinar.organisers.audit import AuditAction, record
+from webinar.registrations.services import (
+    EventFull,
+    _take_place,
+    cancel_registration,
+    normalise_email,
+)
+from webinar.security import hash_token, manage_token_for
+
+__all__ = ["AlreadyRegistered", "EventFull", "NoPlaceLeft", "NotBooked", "NotWaiting"]
+
+
+class NotWaiting(Exception):
+    """Only someone on the waiting list can be offered a place."""
+
+
+class NotBooked(Exception):
+    """Only someone with a place can be checked in."""
+
+
+class NoPlaceLeft(Exception):
+    """Every place is taken."""
+
+
+class AlreadyRegistered(Exception):
+    """This email address already has a booking or a place on the waiting list."""
+
+
+class EventNotOpen(Exception):
+    """The event is cancelled, so nobody can be added."""
+
+
+def cancel_booking(*, registration: Registration, organiser: Organiser, now: datetime) -> None:
+    """Cancel as the attendee would: they are emailed and the next person waiting moves up."""
+    record(
+        AuditAction.BOOKING_CANCELLED,
+        organiser=organiser,
+        event=registration.event,
+        record_count=1,
+        detail=f"Registration {registration.id} ({registration.status.value})",
+    )
+    cancel_registration(registration=registration, now=now)
+
+
+def offer_place(*, registration: Registration, organiser: Organiser, now: datetime) -> None:
+    """Move someone from the waiting list into a free place, out of queue order."""
+    if registration.status != RegistrationStatus.WAITING:
+        raise NotWaiting
+    if not _take_place(registration.event_id):
+        db.session.rollback()
+        raise NoPlaceLeft
+    registration.status = RegistrationStatus.BOOKED
+    registration.status_changed_at_utc = now
+    emails.place_offered_to_attendee(registration)
+    record(
+        AuditAction.PLACE_OFFERED,
+        organiser=organiser,
+        event=registration.event,
+        record_count=1,
+        detail=f"Registration {registration.id}",
+    )
+    db.session.commit()
+
+
+def add_attendee(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    accessibility_needs: str | None,
+    discreet: bool,
+    organiser: Organiser,
+    now: datetime,
+) -> Registration:
+    """Book someone in by hand (even after registration closes); emailed like anyone else."""
+    if event.status == EventStatus.CANCELLED:
+        raise EventNotOpen
+    email = normalise_email(email)
+    if _active_registration_exists(event, email):
+        raise AlreadyRegistered
+    if not _take_place(event.id):
+        db.session.rollback()
+        raise EventFull
+    registration = Registration(
+        event=event,
+        calendar_uid=f"{uuid.uuid4()}@booking",
+        name=name.strip(),
+        email=email,
+        status=RegistrationStatus.BOOKED,
+        accessibility_needs=accessibility_needs or None,
+        discreet=discreet,
+        created_at_utc=now,
+        status_changed_at_utc=now,
+        added_by_organiser=True,
+    )
+    registration.manage_token_hash = hash_token(manage_token_for(registration.calendar_uid))
+    db.session.add(registration)
+    db.session.flush()
+    emails.booking_confirmed_to_attendee(registration)
+    record(AuditAction.ATTENDEE_ADDED, organiser=organiser, event=event, record_count=1)
+    db.session.commit()
+    return registration
+
+
+def _active_registration_exists(event: Event, email: str) -> bool:
+    found = db.session.scalar(
+        select(Registration.id)
+        .where(Registration.event_id == event.id)
+        .where(Registration.email == email)
+        .where(Registration.status != RegistrationStatus.CANCELLED)
+    )
+    return found is not None
+
+
+def mark_attended(*, registration: Registration, attended: bool, now: datetime) -> None:
+    """Check someone in (or undo a mistaken check-in)."""
+    if registration.status != RegistrationStatus.BOOKED:
+        raise NotBooked
+    registration.attended_at_utc = now if attended else None
+    db.session.commit()
+
+
+def record_reveal(*, event: Event, organiser: Organiser, count: int) -> None:
+    """Seeing full email addresses is audited (SAFETY.md 6)."""
+    record(AuditAction.EMAILS_REVEALED, organiser=organiser, event=event, record_count=count)
+    db.session.commit()

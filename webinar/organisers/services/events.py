@@ -1,0 +1,144 @@
+"""Creating, changing, publishing and cancelling events: the rules and the one commit."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from webinar import emails
+from webinar.extensions import db
+from webinar.models import Event, EventFormat, EventStatus, Organiser
+from webinar.organisers.audit import AuditAction, record
+from webinar.organisers.queries import count_active_registrations
+
+
+class CapacityBelowBookings(Exception):
+    """Fewer places than people already booked."""
+
+
+class EventCancelled(Exception):
+    """A cancelled event cannot be changed, published or unpublished."""
+
+
+class HasRegistrations(Exception):
+    """People have registered: cancel the event instead of hiding it."""
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    title: str
+    summary: str
+    description: str
+    format: EventFormat
+    starts_at_utc: datetime
+    ends_at_utc: datetime
+    venue: str | None
+    joining_link: str | None
+    hosted_by: str
+    capacity: int
+    waiting_list_enabled: bool
+    accepts_questions: bool
+    registration_opens_at_utc: datetime | None
+    registration_closes_at_utc: datetime | None
+    accessibility_information: str
+    discreet_title: str
+
+
+#: Changes that put a different time or place in people's calendars (RFC 5545 SEQUENCE).
+CALENDAR_FIELDS = ("starts_at_utc", "ends_at_utc", "venue", "joining_link", "format")
+
+
+def _slug_for(title: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:100] or "event"
+    slug = base
+    while db.session.scalar(select(func.count()).where(Event.slug == slug)):
+        slug = f"{base}-{secrets.token_hex(2)}"
+    return slug
+
+
+def create_event(*, details: EventDetails, organiser: Organiser) -> Event:
+    """A new draft event; nobody sees it until it is published."""
+    event = Event(
+        slug=_slug_for(details.title),
+        status=EventStatus.DRAFT,
+        created_by_id=organiser.id,
+        **asdict(details),
+    )
+    db.session.add(event)
+    db.session.flush()
+    record(AuditAction.EVENT_CREATED, organiser=organiser, event=event, detail=event.title)
+    db.session.commit()
+    return event
+
+
+def changes_calendar(event: Event, details: EventDetails) -> bool:
+    return any(getattr(event, name) != getattr(details, name) for name in CALENDAR_FIELDS)
+
+
+def people_to_email_about_change(event: Event, details: EventDetails) -> int:
+    """How many people an edit would email: only published events with calendar changes."""
+    if event.status != EventStatus.PUBLISHED or not changes_calendar(event, details):
+        return 0
+    return count_active_registrations(event)
+
+
+def update_event(*, event: Event, details: EventDetails, organiser: Organiser) -> int:
+    """Save the changes; returns how many people were sent an updated invite."""
+    if event.status == EventStatus.CANCELLED:
+        raise EventCancelled
+    if details.capacity < event.places_taken:
+        raise CapacityBelowBookings
+    notify = event.status == EventStatus.PUBLISHED and changes_calendar(event, details)
+    changed = [name for name, value in asdict(details).items() if getattr(event, name) != value]
+    for name, value in asdict(details).items():
+        setattr(event, name, value)
+    emailed = 0
+    if notify:
+        event.calendar_sequence += 1
+        db.session.flush()
+        emailed = emails.event_changed_to_attendees(event)
+    record(
+        AuditAction.EVENT_CHANGED,
+        organiser=organiser,
+        event=event,
+        record_count=emailed,
+        detail="Changed " + (", ".join(changed) or "nothing"),
+    )
+    db.session.commit()
+    return emailed
+
+
+def publish_event(*, event: Event, organiser: Organiser) -> None:
+    if event.status == EventStatus.CANCELLED:
+        raise EventCancelled
+    event.status = EventStatus.PUBLISHED
+    record(AuditAction.EVENT_PUBLISHED, organiser=organiser, event=event)
+    db.session.commit()
+
+
+def unpublish_event(*, event: Event, organiser: Organiser) -> None:
+    """Back to draft; refused once people have registered (they would lose the event)."""
+    if event.status == EventStatus.CANCELLED:
+        raise EventCancelled
+    if count_active_registrations(event):
+        raise HasRegistrations
+    event.status = EventStatus.DRAFT
+    record(AuditAction.EVENT_UNPUBLISHED, organiser=organiser, event=event)
+    db.session.commit()
+
+
+def cancel_event(*, event: Event, organiser: Organiser) -> int:
+    """Cancel for everyone; returns how many people were sent a cancellation."""
+    if event.status == EventStatus.CANCELLED:
+        raise EventCancelled
+    event.status = EventStatus.CANCELLED
+    event.calendar_sequence += 1
+    db.session.flush()
+    emailed = emails.event_cancelled_to_attendees(event)
+    record(AuditAction.EVENT_CANCELLED, organiser=organiser, event=event, record_count=emailed)
+    db.session.commit()
+    return emailed

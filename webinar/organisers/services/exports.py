@@ -1,0 +1,68 @@
+"""Exports organisers download; each one is audited."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from webinar.extensions import db
+from webinar.filters import to_london
+from webinar.models import Event, Organiser, Question, QuestionStatus
+from webinar.organisers.audit import AuditAction, record
+from webinar.organisers.export import to_csv
+from webinar.organisers.queries import attendee_query
+
+ATTENDEE_HEADER = (
+    "Name",
+    "Email address",
+    "Status",
+    "Accessibility needs",
+    "Discreet messages",
+    "Registered (UK time)",
+    "Attended (UK time)",
+)
+
+
+def _uk(instant: object) -> str:
+    from datetime import datetime
+
+    if not isinstance(instant, datetime):
+        return ""
+    return to_london(instant).strftime("%Y-%m-%d %H:%M")
+
+
+def export_attendees(*, event: Event, organiser: Organiser) -> str:
+    registrations = list(db.session.scalars(attendee_query(event)))
+    rows = [
+        (
+            registration.name,
+            registration.email,
+            registration.status.value,
+            registration.accessibility_needs or "",
+            "yes" if registration.discreet else "no",
+            _uk(registration.created_at_utc),
+            _uk(registration.attended_at_utc),
+        )
+        for registration in registrations
+    ]
+    record(AuditAction.ATTENDEES_EXPORTED, organiser=organiser, event=event, record_count=len(rows))
+    db.session.commit()
+    return to_csv(ATTENDEE_HEADER, rows)
+
+
+def export_selected_questions(*, event: Event, organiser: Organiser) -> str:
+    questions = list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.event_id == event.id)
+            .where(Question.status == QuestionStatus.SELECTED)
+            .order_by(Question.id)
+        )
+    )
+    record(
+        AuditAction.QUESTIONS_EXPORTED,
+        organiser=organiser,
+        event=event,
+        record_count=len(questions),
+    )
+    db.session.commit()
+    return to_csv(("Question",), [(question.text,) for question in questions])
