@@ -1,0 +1,219 @@
+"""Attendee lists: counts, search, masking and reveal, actions, and the CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from tests.factories import Factory
+from tests.organisers.conftest import sign_in
+from tests.pages import check_page, field_errors, parse, text_of
+from webinar.extensions import db
+from webinar.models import (
+    AuditEntry,
+    Event,
+    Organiser,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+)
+from webinar.organisers.queries import PAGE_SIZE, mask_email
+
+
+def outbox_count(kind: str) -> int:
+    return int(db.session.scalar(select(func.count()).where(OutboxMessage.kind == kind)) or 0)
+
+
+def last_audit() -> AuditEntry:
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry is not None
+    return entry
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, organiser: Organiser) -> FlaskClient:
+    return sign_in(client, organiser)
+
+
+@pytest.fixture
+def full_event(factory: Factory) -> Event:
+    """Two places, both booked, one person waiting, one cancelled."""
+    event = factory.event(capacity=2, waiting_list_enabled=True)
+    factory.registration(event, name="Ann Booked", email="ann@example.com")
+    factory.registration(
+        event, name="Bob Booked", email="bob@example.org", accessibility_needs="Captions"
+    )
+    factory.registration(event, name="Cat Waiting", email="cat@example.net")
+    return event
+
+
+def rows(page: object) -> list[list[str]]:
+    return [
+        [text_of(cell) for cell in row.select("td")]
+        for row in page.select("table tbody tr")  # type: ignore[attr-defined]
+    ]
+
+
+def test_masking_keeps_only_the_first_letters() -> None:
+    assert mask_email("jane.doe@example.com") == "j***@e***.com"
+    assert mask_email("x@localhost") == "x***@l***"
+
+
+def test_the_list_shows_counts_and_masked_emails(signed_in: FlaskClient, full_event: Event) -> None:
+    page = check_page(signed_in.get(f"/organisers/events/{full_event.id}/attendees"))
+    counts = {str(item["data-count"]): text_of(item) for item in page.select("[data-count]")}
+    assert counts == {
+        "places": "2",
+        "booked": "2",
+        "waiting": "1",
+        "cancelled": "0",
+        "attended": "0",
+    }
+    text = page.get_text()
+    assert "a***@e***.com" in text
+    assert "ann@example.com" not in text
+    assert "Captions" in text  # organisers see accessibility needs
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+def test_revealing_emails_is_audited(signed_in: FlaskClient, full_event: Event) -> None:
+    page = check_page(signed_in.post(f"/organisers/events/{full_event.id}/attendees?status=booked"))
+    assert "ann@example.com" in page.get_text()
+    assert "cat@example.net" not in page.get_text()  # only the rows on show
+    entry = last_audit()
+    assert (entry.action, entry.event_id, entry.record_count) == (
+        "emails_revealed",
+        full_event.id,
+        2,
+    )
+
+
+def test_search_and_filter(signed_in: FlaskClient, full_event: Event) -> None:
+    url = f"/organisers/events/{full_event.id}/attendees"
+    page = check_page(signed_in.get(url, query_string={"q": "bob"}))
+    assert [row[0] for row in rows(page)] == ["Bob Booked"]
+    page = check_page(signed_in.get(url, query_string={"status": "waiting"}))
+    assert [row[0] for row in rows(page)] == ["Cat Waiting"]
+    page = check_page(signed_in.get(url, query_string={"q": "%"}))
+    assert rows(page) == []
+
+
+def test_long_lists_are_paginated(signed_in: FlaskClient, factory: Factory) -> None:
+    event = factory.event(capacity=PAGE_SIZE + 5)
+    for number in range(PAGE_SIZE + 3):
+        factory.registration(event, email=f"p{number}@example.com")
+    url = f"/organisers/events/{event.id}/attendees"
+    first = check_page(signed_in.get(url))
+    assert len(rows(first)) == PAGE_SIZE
+    assert "Page 1 of 2" in first.get_text()
+    second = check_page(signed_in.get(url, query_string={"page": "2"}))
+    assert len(rows(second)) == 3
+
+
+def test_cancelling_a_booking_offers_the_place_to_the_waiting_list(
+    signed_in: FlaskClient, full_event: Event
+) -> None:
+    ann, _, cat = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+    url = f"/organisers/events/{full_event.id}/attendees/{ann.id}/cancel"
+    page = check_page(signed_in.get(url))
+    assert text_of(page.find("h1")) == "Cancel the booking for Ann Booked?"
+    signed_in.post(url)
+    assert ann.status == RegistrationStatus.CANCELLED
+    assert cat.status == RegistrationStatus.BOOKED
+    assert outbox_count("booking_cancelled_to_attendee") == 1
+    assert outbox_count("place_offered_to_attendee") == 1
+    assert last_audit().action == "booking_cancelled"
+
+
+def test_offering_a_place_needs_a_free_place(signed_in: FlaskClient, full_event: Event) -> None:
+    cat = db.session.scalar(select(Registration).where(Registration.name == "Cat Waiting"))
+    assert cat is not None
+    url = f"/organisers/events/{full_event.id}/attendees/{cat.id}/offer-place"
+    response = signed_in.post(url)
+    assert "There are no places left" in check_page(signed_in.get(response.location)).get_text()
+    assert cat.status == RegistrationStatus.WAITING
+    full_event.capacity = 3
+    db.session.commit()
+    signed_in.post(url)
+    assert cat.status == RegistrationStatus.BOOKED
+    assert full_event.places_taken == 3
+    assert outbox_count("place_offered_to_attendee") == 1
+    assert last_audit().action == "place_offered"
+
+
+def test_adding_a_person_by_hand(signed_in: FlaskClient, factory: Factory) -> None:
+    event = factory.event(capacity=1)
+    url = f"/organisers/events/{event.id}/attendees/add"
+    check_page(signed_in.get(url))
+    data = {"name": "Dee", "email": "Dee@Example.com", "accessibility_needs": ""}
+    assert signed_in.post(url, data=data).status_code == 302
+    added = db.session.scalar(select(Registration))
+    assert added is not None
+    assert (added.email, added.status, added.added_by_organiser) == (
+        "dee@example.com",
+        RegistrationStatus.BOOKED,
+        True,
+    )
+    assert outbox_count("booking_confirmed_to_attendee") == 1
+    assert last_audit().action == "attendee_added"
+    again = check_page(signed_in.post(url, data=data))
+    assert field_errors(again) == {
+        "email": "This email address is already booked or on the waiting list"
+    }
+    full = check_page(signed_in.post(url, data={**data, "email": "eve@example.com"}))
+    assert field_errors(full) == {
+        "name": "There are no places left. Add places to the event first."
+    }
+
+
+def test_marking_attended_from_the_list(signed_in: FlaskClient, full_event: Event) -> None:
+    ann = db.session.scalar(select(Registration).where(Registration.name == "Ann Booked"))
+    assert ann is not None
+    response = signed_in.post(
+        f"/organisers/events/{full_event.id}/attendees/{ann.id}/attended?next=attendees",
+        data={"attended": "yes"},
+    )
+    assert response.location.endswith(f"/organisers/events/{full_event.id}/attendees")
+    assert ann.attended_at_utc is not None
+
+
+def test_the_csv_download_is_complete_formula_safe_and_audited(
+    signed_in: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event()
+    factory.registration(event, name='=HYPERLINK("http://evil")', email="a@example.com")
+    factory.registration(
+        event, name="Plain Name", email="b@example.com", accessibility_needs="@SUM(1)"
+    )
+    response = signed_in.get(f"/organisers/events/{event.id}/attendees.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="attendees-{event.slug}.csv"'
+    )
+    assert response.headers["Cache-Control"] == "no-store"
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert table[0][:3] == ["Name", "Email address", "Status"]
+    assert table[1][:3] == ['\'=HYPERLINK("http://evil")', "a@example.com", "booked"]
+    assert table[2][3] == "'@SUM(1)"
+    entry = last_audit()
+    assert (entry.action, entry.event_id, entry.record_count) == (
+        "attendees_exported",
+        event.id,
+        2,
+    )
+
+
+def test_a_registration_from_another_event_is_not_found(
+    signed_in: FlaskClient, full_event: Event, factory: Factory
+) -> None:
+    other = factory.event()
+    ann = db.session.scalar(select(Registration).where(Registration.name == "Ann Booked"))
+    assert ann is not None
+    response = signed_in.get(f"/organisers/events/{other.id}/attendees/{ann.id}/cancel")
+    assert response.status_code == 404
+    assert parse(response).find("h1") is not None
