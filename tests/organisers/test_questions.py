@@ -1,0 +1,63 @@
+"""Questions for the panel: no link to who asked; select, answer, hide, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.factories import Factory
+from tests.organisers.conftest import sign_in
+from tests.pages import check_page
+from webinar.extensions import db
+from webinar.models import AuditEntry, Organiser, Question, QuestionStatus
+
+
+def test_marking_and_exporting_selected_questions(
+    client: FlaskClient, organiser: Organiser, factory: Factory
+) -> None:
+    event = factory.event(accepts_questions=True)
+    factory.registration(
+        event, name="Asker", email="asker@example.com", question="=cmd|' /C calc'!A0"
+    )
+    factory.registration(event, question="How do I report stalking?")
+    first, second = db.session.scalars(select(Question).order_by(Question.id)).all()
+    sign_in(client, organiser)
+    page = check_page(client.get(f"/organisers/events/{event.id}/questions"))
+    assert "How do I report stalking?" in page.get_text()
+    assert "Asker" not in page.get_text() and "asker@example.com" not in page.get_text()
+
+    url = f"/organisers/events/{event.id}/questions"
+    client.post(f"{url}/{first.id}", data={"status": "selected"})
+    client.post(f"{url}/{second.id}", data={"status": "hidden"})
+    assert (first.status, second.status) == (QuestionStatus.SELECTED, QuestionStatus.HIDDEN)
+    selected = check_page(client.get(url, query_string={"status": "selected"}))
+    assert "How do I report stalking?" not in selected.get_text()
+
+    response = client.get(f"/organisers/events/{event.id}/questions.csv")
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert table == [["Question"], ["'=cmd|' /C calc'!A0"]]
+    entry = db.session.scalars(select(AuditEntry)).one()
+    assert (entry.action, entry.record_count) == ("questions_exported", 1)
+
+
+def test_questions_of_another_event_cannot_be_changed(
+    client: FlaskClient, organiser: Organiser, factory: Factory
+) -> None:
+    event = factory.event(accepts_questions=True)
+    other = factory.event()
+    factory.registration(event, question="Mine?")
+    question = db.session.scalars(select(Question)).one()
+    sign_in(client, organiser)
+    response = client.post(
+        f"/organisers/events/{other.id}/questions/{question.id}", data={"status": "answered"}
+    )
+    assert response.status_code == 404
+    assert (
+        client.post(
+            f"/organisers/events/{event.id}/questions/{question.id}", data={"status": "bogus"}
+        ).status_code
+        == 400
+    )
