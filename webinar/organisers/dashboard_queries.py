@@ -90,16 +90,23 @@ def registrations_per_day(*, now: datetime, days: int = CHART_DAYS) -> list[tupl
 
 @dataclass(frozen=True)
 class OutboxFigures:
-    waiting: int
+    waiting: int  # due now (or being sent) but not sent yet
+    scheduled: int  # reminders and the like, due later
     failed: int
 
 
-def outbox_figures() -> OutboxFigures:
+def outbox_figures(*, now: datetime) -> OutboxFigures:
     rows = db.session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        select(OutboxMessage.status, OutboxMessage.due_at_utc <= now, func.count()).group_by(
+            OutboxMessage.status, OutboxMessage.due_at_utc <= now
+        )
     ).all()
-    by_status = {status: int(count) for status, count in rows}
+    counts: Counter[tuple[OutboxStatus, bool]] = Counter()
+    for status, is_due, count in rows:
+        counts[(status, bool(is_due))] += int(count)
+    pending = (OutboxStatus.DUE, OutboxStatus.SENDING)
     return OutboxFigures(
-        waiting=by_status.get(OutboxStatus.DUE, 0) + by_status.get(OutboxStatus.SENDING, 0),
-        failed=by_status.get(OutboxStatus.FAILED, 0),
+        waiting=sum(counts[(status, True)] for status in pending),
+        scheduled=sum(counts[(status, False)] for status in pending),
+        failed=counts[(OutboxStatus.FAILED, True)] + counts[(OutboxStatus.FAILED, False)],
     )

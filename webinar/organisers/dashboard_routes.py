@@ -29,6 +29,6 @@ def home() -> str | Response:
         figures=event_figures(now=now),
         per_day=per_day,
         chart=bar_chart(per_day, title=f"Registrations per day, last {CHART_DAYS} days"),
-        outbox=outbox_figures(),
+        outbox=outbox_figures(now=now),
         chart_days=CHART_DAYS,
     )
