@@ -193,8 +193,8 @@ class EventForm(FlaskForm):
             summary=self.summary.data or "",
             description=self.description.data or "",
             format=EventFormat(self.format.data),
-            starts_at_utc=london_to_utc(self.date.data, parse_time(self.start_time.data)),  # type: ignore[arg-type]
-            ends_at_utc=london_to_utc(self.date.data, parse_time(self.end_time.data)),  # type: ignore[arg-type]
+            starts_at_utc=_required_instant(self.date.data, self.start_time.data),
+            ends_at_utc=_required_instant(self.date.data, self.end_time.data),
             venue=self.venue.data or None,
             joining_link=self.joining_link.data or None,
             hosted_by=self.hosted_by.data or "",
@@ -208,6 +208,13 @@ class EventForm(FlaskForm):
             accessibility_information=self.accessibility_information.data or "",
             discreet_title=self.discreet_title.data or "",
         )
+
+
+def _required_instant(day: Any, text: str | None) -> datetime:
+    instant = _optional_instant(day, text)
+    if instant is None:  # only called once the form has validated
+        raise ValueError("A validated form always has a date and time")
+    return instant
 
 
 def _optional_instant(day: Any, text: str | None) -> datetime | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from webinar.extensions import db
@@ -22,12 +24,8 @@ ATTENDEE_HEADER = (
 )
 
 
-def _uk(instant: object) -> str:
-    from datetime import datetime
-
-    if not isinstance(instant, datetime):
-        return ""
-    return to_london(instant).strftime("%Y-%m-%d %H:%M")
+def _uk(instant: datetime | None) -> str:
+    return to_london(instant).strftime("%Y-%m-%d %H:%M") if instant else ""
 
 
 def export_attendees(*, event: Event, organiser: Organiser) -> str:
