@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -22,8 +24,11 @@ def _failed(response: Response) -> bool:
 
 
 def _account_key() -> str:
+    # Hashed: the limiter's storage (Redis) need not hold anyone's email address.
     email = str(request.form.get("email", "")).strip().lower()[:254]
-    return f"sign-in:{email}" if email else get_remote_address()
+    if not email:
+        return get_remote_address()
+    return "sign-in:" + hashlib.sha256(email.encode()).hexdigest()
 
 
 def _address_limit() -> str:
