@@ -96,10 +96,10 @@ class OutboxFigures:
 
 
 def outbox_figures(*, now: datetime) -> OutboxFigures:
+    # One labelled expression, so PostgreSQL groups by the same thing it selects.
+    is_due = (OutboxMessage.due_at_utc <= now).label("is_due")
     rows = db.session.execute(
-        select(OutboxMessage.status, OutboxMessage.due_at_utc <= now, func.count()).group_by(
-            OutboxMessage.status, OutboxMessage.due_at_utc <= now
-        )
+        select(OutboxMessage.status, is_due, func.count()).group_by(OutboxMessage.status, is_due)
     ).all()
     counts: Counter[tuple[OutboxStatus, bool]] = Counter()
     for status, is_due, count in rows:
