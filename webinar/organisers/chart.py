@@ -35,8 +35,13 @@ def bar_chart(points: list[tuple[date, int]], *, title: str) -> Markup:
             f'<text class="app-chart__label" x="{centre}" y="{y - 6}" '
             f'text-anchor="middle">{count}</text>',
             f'<text class="app-chart__label" x="{centre}" y="{HEIGHT - LABEL_SPACE + 20}" '
-            f'text-anchor="middle">{day.day}/{day.month}</text>',
+            f'text-anchor="middle">{_day_label(day, first=index == 0)}</text>',
         ]
     parts.append("</svg>")
     # Every piece of text in `parts` is escaped or a number we formatted ourselves.
     return Markup("".join(parts))  # noqa: S704
+
+
+def _day_label(day: date, *, first: bool) -> str:
+    """The day of the month; the month's short name where a month starts, to stay legible."""
+    return f"{day.day} {day:%b}" if first or day.day == 1 else str(day.day)
