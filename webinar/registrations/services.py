@@ -61,7 +61,7 @@ def register_for_event(
     if existing is not None:
         return _already_registered(existing, question=question, now=now)
 
-    outcome = RegistrationOutcome.BOOKED if _take_place(event.id) else None
+    outcome = RegistrationOutcome.BOOKED if take_place(event.id) else None
     if outcome is None:
         if not event.waiting_list_enabled:
             db.session.rollback()
@@ -124,8 +124,11 @@ def _already_registered(
     return RegistrationOutcome.ALREADY_REGISTERED
 
 
-def _take_place(event_id: int) -> bool:
-    """One conditional UPDATE: holds under concurrency where count-then-insert overbooks."""
+def take_place(event_id: int) -> bool:
+    """Take one place if any is left.
+
+    One conditional UPDATE: it holds under concurrency, where count-then-insert overbooks.
+    """
     result = db.session.execute(
         update(Event)
         .where(Event.id == event_id)
@@ -205,7 +208,7 @@ def promote_from_waiting_list(*, event_id: int, now: datetime) -> list[Registrat
             .limit(1)
             .with_for_update(skip_locked=True)
         )
-        if waiting is None or not _take_place(event_id):
+        if waiting is None or not take_place(event_id):
             return promoted
         waiting.status = RegistrationStatus.BOOKED
         waiting.status_changed_at_utc = now

@@ -13,9 +13,9 @@ from webinar.models import Event, EventStatus, Organiser, Registration, Registra
 from webinar.organisers.audit import AuditAction, record
 from webinar.registrations.services import (
     EventFull,
-    _take_place,
     cancel_registration,
     normalise_email,
+    take_place,
 )
 from webinar.security import hash_token, manage_token_for
 
@@ -58,7 +58,7 @@ def offer_place(*, registration: Registration, organiser: Organiser, now: dateti
     """Move someone from the waiting list into a free place, out of queue order."""
     if registration.status != RegistrationStatus.WAITING:
         raise NotWaiting
-    if not _take_place(registration.event_id):
+    if not take_place(registration.event_id):
         db.session.rollback()
         raise NoPlaceLeft
     registration.status = RegistrationStatus.BOOKED
@@ -90,7 +90,7 @@ def add_attendee(
     email = normalise_email(email)
     if _active_registration_exists(event, email):
         raise AlreadyRegistered
-    if not _take_place(event.id):
+    if not take_place(event.id):
         db.session.rollback()
         raise EventFull
     registration = Registration(
