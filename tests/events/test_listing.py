@@ -92,7 +92,7 @@ def test_each_event_has_a_tag_for_what_you_can_do(client: FlaskClient, factory: 
     }
     assert tags == {
         "Plenty of room": "Places available",
-        "Nearly full": "2 places left",
+        "Nearly full": "Places available",
         "Full with waiting list": "Full – waiting list open",
         "Full no list": "Full",
         "Closed early": "Registration closed",
@@ -118,3 +118,27 @@ def test_an_event_that_has_started_is_closed_for_registration(
 def test_no_events_says_so(client: FlaskClient) -> None:
     page = check_page(client.get("/"))
     assert "There are no events coming up" in text_of(page.find("main"))
+
+
+def test_the_number_of_places_left_is_never_shown(client: FlaskClient, factory: Factory) -> None:
+    """A count would drop for a new address and not for a registered one (SAFETY.md 2)."""
+    event = factory.event(capacity=5)
+    factory.registration(event, email="known@example.com")
+
+    def tag() -> str:
+        page = check_page(client.get(f"/events/{event.slug}"))
+        return text_of(page.select_one("main .govuk-tag"))
+
+    before = tag()
+    client.post(
+        f"/events/{event.slug}/register",
+        data={"name": "X", "email": "known@example.com", "consent": "y"},
+    )
+    after_repeat = tag()
+    client.post(
+        f"/events/{event.slug}/register",
+        data={"name": "Y", "email": "new@example.com", "consent": "y"},
+    )
+    after_new = tag()
+
+    assert before == after_repeat == after_new == "Places available"

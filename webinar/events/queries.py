@@ -16,7 +16,6 @@ from webinar.models import Event, EventStatus
 
 class Availability(enum.StrEnum):
     PLACES_LEFT = "places_left"
-    FEW_PLACES_LEFT = "few_places_left"
     WAITING_LIST = "waiting_list"
     FULL = "full"
     NOT_OPEN_YET = "not_open_yet"
@@ -25,11 +24,12 @@ class Availability(enum.StrEnum):
     PAST = "past"
 
 
-FEW_PLACES = 5
-
-
 def availability(event: Event, *, now: datetime) -> Availability:
-    """What a visitor can do about this event right now."""
+    """What a visitor can do about this event right now.
+
+    Never the number of places left: it would change when a new address registers and
+    not when a registered one tries again, telling a third party which it was.
+    """
     if event.status == EventStatus.CANCELLED:
         return Availability.CANCELLED
     if event.ends_at_utc <= now:
@@ -41,15 +41,12 @@ def availability(event: Event, *, now: datetime) -> Availability:
         return Availability.CLOSED
     if event.is_full:
         return Availability.WAITING_LIST if event.waiting_list_enabled else Availability.FULL
-    if event.places_left <= FEW_PLACES:
-        return Availability.FEW_PLACES_LEFT
     return Availability.PLACES_LEFT
 
 
 def accepts_registrations(event: Event, *, now: datetime) -> bool:
     return availability(event, now=now) in (
         Availability.PLACES_LEFT,
-        Availability.FEW_PLACES_LEFT,
         Availability.WAITING_LIST,
     )
 
