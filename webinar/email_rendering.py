@@ -176,7 +176,7 @@ def _context(
         "discreet": discreet,
         "title": event.discreet_title if discreet else event.title,
         "when": govuk_when(event.starts_at_utc, event.ends_at_utc),
-        "where": location_of(event),
+        "where": None if discreet else location_of(event),
         "join_link": join_link,
         "event_url": None if discreet else public_url("events.show_event", slug=event.slug),
         "manage_url": manage_url,

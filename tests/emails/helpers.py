@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -74,3 +76,41 @@ def bodies(message: EmailMessage) -> tuple[str, str]:
 
 def later(hours: float) -> timedelta:
     return timedelta(hours=hours)
+
+
+class _TextOfHtml(HTMLParser):
+    """The text a reader sees in an HTML body, one line per block or line break."""
+
+    BREAKS = frozenset({"p", "br", "h1", "h2", "h3", "li", "div", "tr", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def html_text(html: str) -> str:
+    parser = _TextOfHtml()
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+def first_lines(text: str, count: int = 5) -> list[str]:
+    """The first `count` non-empty lines: what a preview pane or a glance shows."""
+    return [line.strip() for line in text.splitlines() if line.strip()][:count]
+
+
+def preview_lines(message: EmailMessage, count: int = 5) -> list[str]:
+    """The first lines of the text body and of the HTML body's text."""
+    plain, html = bodies(message)
+    return first_lines(plain, count) + first_lines(html_text(html), count)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from urllib.parse import unquote
 
 import pytest
 import time_machine
@@ -17,6 +19,7 @@ from tests.emails.helpers import (
     cancel_event,
     change_event,
     london,
+    preview_lines,
     send_now,
     statuses,
     use_smtp,
@@ -24,7 +27,7 @@ from tests.emails.helpers import (
 from tests.factories import Factory
 from tests.smtp_server import SMTPServer
 from webinar import emails
-from webinar.models import Event, OutboxStatus
+from webinar.models import Event, EventFormat, OutboxStatus
 from webinar.registrations.services import cancel_registration
 
 NEUTRAL_SENDER = "bookings@example.org"
@@ -99,6 +102,38 @@ def test_every_discreet_email_reveals_nothing_of_the_campaign(
         messages[3], method="CANCEL", recipient="kim@example.com", sender=NEUTRAL_SENDER
     )
     assert "https://meet.example.org/room" in bodies(messages[2])[0], "reminder has the link"
+
+
+VENUE = "Police Headquarters, Woburn Road, Kempston"
+
+
+def test_a_discreet_invite_says_where_to_find_the_venue_instead_of_naming_it(
+    smtp: SMTPServer, factory: Factory
+) -> None:
+    event = campaign_event(factory)
+    event.format = EventFormat.HYBRID
+    event.venue = VENUE
+    factory.registration(event, email="kim@example.com", discreet=True)
+
+    send_now()
+
+    message = smtp.wait_for(1)[0]
+    plain, html = bodies(message)
+    preview = preview_lines(message)
+    assert any(line.startswith("Where: see your booking page") for line in preview)
+    assert not [line for line in preview if "woburn" in line.lower() or "meet." in line]
+    vevent = single_event(parse(calendar_part(message).get_payload(decode=True)))
+    for name in ("SUMMARY", "LOCATION", "DESCRIPTION"):
+        assert "woburn" not in str(vevent.get(name, "")).lower(), name
+    assert "meet.example.org" not in str(vevent["SUMMARY"])
+    assert vevent["ORGANIZER"].params["CN"] == "Bookings"
+    links = [link for link in re.findall(r"https://[^\s\"<>]+", plain + html) if "calendar" in link]
+    assert links, "the add-to-calendar links are there"
+    assert all("woburn" not in unquote(link).lower() for link in links)
+    # They still get the joining link, below the first lines.
+    assert "https://meet.example.org/room" in plain and "https://meet.example.org/room" in html
+    manage = [line for line in plain.splitlines() if "/booking/" in line]
+    assert manage, "the manage link, whose page shows the venue"
 
 
 def test_the_same_event_is_named_for_people_who_did_not_ask_for_discretion(

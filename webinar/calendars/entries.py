@@ -69,13 +69,17 @@ def booking_entry(
     if discreet:
         # Calendars are often shared or glanced at: a neutral title, no campaign text,
         # and no link to the event page (its address names the event).
+        # The venue too can name the organisation ("Police Headquarters"): the booking
+        # page shows it, so the entry only says where to look.
         title = event.discreet_title
         description = f"Joining link: {join_link}" if join_link else "See your booking email."
+        location = "See your booking email" if event.venue else location_of(event)
         url = join_link
     else:
         title = event.title
         page = public_url("events.show_event", slug=event.slug)
         description = event.summary + (f"\n\nJoining link: {join_link}" if join_link else "")
+        location = location_of(event)
         url = join_link or page
     return CalendarEntry(
         uid=calendar_uid,
@@ -84,7 +88,7 @@ def booking_entry(
         description=description,
         starts_at_utc=event.starts_at_utc,
         ends_at_utc=event.ends_at_utc,
-        location=location_of(event) or None,
+        location=location or None,
         url=url,
         organizer_email=sender[1],
         organizer_name=sender[0],
