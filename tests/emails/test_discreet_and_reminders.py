@@ -18,6 +18,8 @@ from tests.emails.helpers import (
     bodies,
     cancel_event,
     change_event,
+    first_lines,
+    html_text,
     london,
     preview_lines,
     send_now,
@@ -27,6 +29,7 @@ from tests.emails.helpers import (
 from tests.factories import Factory
 from tests.smtp_server import SMTPServer
 from webinar import emails
+from webinar.extensions import db
 from webinar.models import Event, EventFormat, OutboxStatus
 from webinar.registrations.services import cancel_registration
 
@@ -134,6 +137,33 @@ def test_a_discreet_invite_says_where_to_find_the_venue_instead_of_naming_it(
     assert "https://meet.example.org/room" in plain and "https://meet.example.org/room" in html
     manage = [line for line in plain.splitlines() if "/booking/" in line]
     assert manage, "the manage link, whose page shows the venue"
+
+
+def test_a_discreet_organiser_message_starts_well_below_a_neutral_preamble(
+    smtp: SMTPServer, factory: Factory
+) -> None:
+    event = campaign_event(factory)
+    registration = factory.registration(event, email="kim@example.com", discreet=True)
+    send_now()
+    smtp.clear()
+    emails.message_from_organiser_to_attendees(
+        [registration],
+        event=event,
+        subject="16 Days: stalking awareness",
+        body="Stalking and domestic abuse: the police panel starts at 6pm.\n\nBring questions.",
+    )
+    db.session.commit()
+
+    send_now()
+
+    message = smtp.wait_for(1)[0]
+    plain, html = bodies(message)
+    assert message["Subject"] == "Your booking: a message"
+    for lines in (first_lines(plain, 8), first_lines(html_text(html), 8)):
+        assert lines[1] == "You have a message about your booking."
+        assert not [line for line in lines if "stalking" in line.lower()], lines
+    assert "Stalking and domestic abuse: the police panel starts at 6pm." in plain
+    assert "Bring questions." in html
 
 
 def test_the_same_event_is_named_for_people_who_did_not_ask_for_discretion(
