@@ -26,7 +26,13 @@ def test_production_refuses_a_short_secret_key(tmp_path: Path) -> None:
 
 
 def test_production_starts_with_a_real_secret_key(tmp_path: Path) -> None:
-    app = create_app({"SECRET_KEY": "k" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(
+        {
+            "SECRET_KEY": "k" * 64,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "PUBLIC_SITE_URL": "https://events.example.org",
+        }
+    )
     assert not app.debug and not app.testing
 
 
@@ -38,6 +44,7 @@ def test_settings_come_from_flask_prefixed_environment_variables(
     monkeypatch.setenv("FLASK_ORGANISATION_NAME", "Example Constabulary")
     monkeypatch.setenv("FLASK_QUICK_EXIT_URL", "https://www.example.org/")
     monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", "postgresql://u@h/db")
+    monkeypatch.setenv("FLASK_PUBLIC_SITE_URL", "https://events.example.org")
 
     app = create_app()
 
@@ -73,3 +80,36 @@ def test_every_setting_is_documented_in_env_example_and_readme() -> None:
     assert own <= documented, own - documented
     for name in documented:
         assert name in readme, f"{name} is not in the README"
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:5000", "http://events.example.org", "", "events.example.org"]
+)
+def test_production_refuses_a_public_site_url_emails_cannot_use(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="FLASK_PUBLIC_SITE_URL"):
+        create_app(
+            {"SECRET_KEY": "k" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PUBLIC_SITE_URL": url}
+        )
+
+
+def test_behind_a_proxy_the_client_address_and_scheme_come_from_its_headers() -> None:
+    from flask import request
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "PROXY_FIX_X_FOR": 1,
+        }
+    )
+
+    @app.get("/whoami")
+    def whoami() -> str:
+        return f"{request.remote_addr} {request.scheme}"
+
+    response = app.test_client().get(
+        "/whoami", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    )
+
+    assert response.get_data(as_text=True) == "203.0.113.9 https"
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"

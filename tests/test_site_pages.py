@@ -123,3 +123,16 @@ def test_a_server_error_shows_a_friendly_page(app: Flask) -> None:
     page = check_page(response)
     assert text_of(page.find("h1")) == "Sorry, there is a problem with the service"
     assert "boom" not in response.get_data(as_text=True)
+
+
+def test_ids_too_large_for_any_database_are_simply_not_found(app: Flask) -> None:
+    @app.get("/thing/<int:thing_id>")
+    def thing(thing_id: int) -> str:
+        return str(thing_id)
+
+    client = app.test_client()
+
+    assert client.get("/thing/2147483647").status_code == 200
+    response = client.get("/thing/99999999999999999999999")
+    assert response.status_code == 404
+    check_page(response)

@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
     _bind_extensions(app)
     _configure_templates(app)
+    security.register_url_converters(app)
     _register_blueprints(app)
     errors.register(app)
     security.register(app)

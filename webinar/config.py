@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
+DEV_PUBLIC_SITE_URL = "http://127.0.0.1:5000"
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development
 
 
@@ -24,10 +26,12 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "ORGANISATION_NAME": "Bedfordshire Police",
         "SERVICE_NAME": "16 Days of Action events",
-        "PUBLIC_SITE_URL": "http://127.0.0.1:5000",
+        "PUBLIC_SITE_URL": DEV_PUBLIC_SITE_URL,
         "QUICK_EXIT_URL": "https://www.bbc.co.uk/weather",
         "FEEDBACK_URL": "mailto:feedback@example.org",
         "CONTACT_EMAIL": "events@example.org",
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none).
+        "PROXY_FIX_X_FOR": 0,
         # Mail: no MAIL_SERVER means every message is written as a .eml file to
         # OUTBOX_EML_DIR and listed at /dev/emails (development only).
         "MAIL_SERVER": "",
@@ -113,4 +117,20 @@ def _refuse_unsafe_production(app: Flask) -> None:
             "FLASK_SECRET_KEY is missing or is the development default. Set it to a random "
             "value of at least 32 characters, for example the output of "
             "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
+    _refuse_default_public_site_url(app)
+
+
+def _refuse_default_public_site_url(app: Flask) -> None:
+    """Emails carry manage and delete links: they must point at the real site."""
+    url = urlsplit(str(app.config.get("PUBLIC_SITE_URL") or ""))
+    loopback = url.hostname in {"localhost", "127.0.0.1", "::1"}
+    if (
+        url.geturl() == DEV_PUBLIC_SITE_URL
+        or not url.hostname
+        or (url.scheme != "https" and not loopback)
+    ):
+        raise ConfigurationError(
+            "FLASK_PUBLIC_SITE_URL must be the site's public https address, for example "
+            "https://events.example.org, so links in emails work."
         )

@@ -6,8 +6,11 @@ import base64
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, abort, current_app, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 
 def new_token() -> str:
@@ -51,9 +54,45 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+#: What our HTML forms send. Flask-WTF would try to read anything else (JSON) as form
+#: data and fail, so other bodies are refused before they reach a view.
+FORM_MIMETYPES = {"", "application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _refuse_non_form_bodies() -> None:
+    if request.method in {"POST", "PUT", "PATCH"} and request.mimetype not in FORM_MIMETYPES:
+        abort(415)
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` that refuses ids no database column can hold (a 404, not a 500)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def register_url_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind a TLS proxy, take the client address and scheme from its headers.
+
+    Without it every visitor shares the proxy's rate-limit bucket and HSTS is never sent.
+    """
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
+
+
 def register(app: Flask) -> None:
+    app.before_request(_refuse_non_form_bodies)
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    trust_proxies(app)
 
 
 def manage_token_for(calendar_uid: str) -> str:

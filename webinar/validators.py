@@ -31,3 +31,35 @@ class PlainText:
 
 def strip_whitespace(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+# Web and email addresses: a name is shown in emails from the organisation, so a name
+# like "Your account is locked, visit evil.example" must not get through.
+_ADDRESS_LIKE = re.compile(
+    r"(://|www\.|@|\.(com|org|net|uk|io|co|info|biz|xyz|ru|app|dev|link|me|top|site)\b)",
+    re.IGNORECASE,
+)
+
+
+class NoAddresses:
+    """Refuse web and email addresses in free text that we put into emails."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        value: Any = field.data
+        if isinstance(value, str) and _ADDRESS_LIKE.search(value):
+            raise ValidationError(self.message)
+
+
+class LocalPartLength:
+    """RFC 5321 4.5.3.1.1: at most 64 octets before the @, or mail servers refuse it."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        value: Any = field.data
+        if isinstance(value, str) and len(value.rpartition("@")[0].encode()) > 64:
+            raise ValidationError(self.message)

@@ -122,6 +122,8 @@ def live_config(tmp_path: Path, exit_site: ExitSite) -> dict[str, Any]:
         "MAIL_SUPPRESS_SEND": True,
         "OUTBOX_EML_DIR": str(tmp_path / "emails"),
         "QUICK_EXIT_URL": exit_site.exit_url,
+        # Loopback: production config refuses the development default.
+        "PUBLIC_SITE_URL": "http://127.0.0.1",
     }
 
 

@@ -69,7 +69,22 @@ def test_events_without_a_panel_do_not_ask_for_questions(
             "name",
             "Name must only include letters, numbers, spaces and punctuation",
         ),
+        (
+            {"name": "Locked out? Visit evil.example.com now"},
+            "name",
+            "Name must not include a web address or email address",
+        ),
+        (
+            {"name": "see https://x.example"},
+            "name",
+            "Name must not include a web address or email address",
+        ),
         ({"email": ""}, "email", "Enter your email address"),
+        (
+            {"email": "a" * 65 + "@example.com"},
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
         (
             {"email": "not-an-email"},
             "email",
@@ -197,3 +212,31 @@ def test_wrong_methods_get_a_page_not_a_stack_trace(client: FlaskClient, factory
 
     assert response.status_code == 405
     check_page(response)
+
+
+def test_ordinary_names_with_dots_and_apostrophes_are_fine(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(capacity=10)
+
+    for number, name in enumerate(["J. R. Smith", "Siobhán O'Neill", "Mr.Jones", "Anne-Marie"]):
+        response = post(client, event, name=name, email=f"n{number}@example.com")
+        assert response.status_code == 302, name
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("application/json", '{"name": 1, "email": {"a": 1}}'), ("text/plain", "name=x")],
+)
+def test_bodies_that_are_not_forms_are_refused_without_a_crash(
+    client: FlaskClient, factory: Factory, content_type: str, body: str
+) -> None:
+    event = factory.event()
+
+    response = client.post(
+        f"/events/{event.slug}/register", data=body, headers={"Content-Type": content_type}
+    )
+
+    assert response.status_code == 415
+    check_page(response)
+    assert db.session.query(Registration).count() == 0

@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from webinar.validators import PlainText, strip_whitespace
+from webinar.validators import LocalPartLength, NoAddresses, PlainText, strip_whitespace
 
 NAME_MAX = 100
 EMAIL_MAX = 254
@@ -29,6 +29,7 @@ class RegistrationForm(FlaskForm):
             DataRequired(message="Enter your name or a nickname"),
             Length(max=NAME_MAX, message=f"Name must be {NAME_MAX} characters or fewer"),
             PlainText("Name must only include letters, numbers, spaces and punctuation"),
+            NoAddresses("Name must not include a web address or email address"),
         ],
     )
     email = StringField(
@@ -40,6 +41,7 @@ class RegistrationForm(FlaskForm):
             DataRequired(message="Enter your email address"),
             Length(max=EMAIL_MAX, message=f"Email address must be {EMAIL_MAX} characters or fewer"),
             PlainText("Enter an email address in the correct format, like name@example.com"),
+            LocalPartLength("Enter an email address in the correct format, like name@example.com"),
             Email(
                 message="Enter an email address in the correct format, like name@example.com",
                 check_deliverability=False,
