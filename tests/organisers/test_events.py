@@ -13,7 +13,14 @@ from tests.factories import Factory
 from tests.organisers.conftest import sign_in
 from tests.pages import check_page, error_summary, field_errors, parse, text_of
 from webinar.extensions import db
-from webinar.models import AuditEntry, Event, EventStatus, Organiser, OutboxMessage
+from webinar.models import (
+    AuditEntry,
+    Event,
+    EventStatus,
+    Organiser,
+    OutboxMessage,
+    RegistrationStatus,
+)
 
 EVENT_CHANGED = "event_changed_to_attendee"
 EVENT_CANCELLED = "event_cancelled_to_attendee"
@@ -230,3 +237,42 @@ def test_the_event_list_shows_drafts_too(signed_in: FlaskClient, factory: Factor
 
 def test_unknown_events_are_not_found(signed_in: FlaskClient) -> None:
     assert signed_in.get("/organisers/events/999").status_code == 404
+
+
+def test_more_places_are_offered_to_the_waiting_list_in_queue_order(
+    signed_in: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(capacity=1, waiting_list_enabled=True)
+    factory.registration(event, name="Booked")
+    first = factory.registration(event, name="Waiting first")
+    second = factory.registration(event, name="Waiting second")
+    third = factory.registration(event, name="Waiting third")
+    form = event_form(title=event.title, capacity="3")
+
+    confirm = check_page(signed_in.post(f"/organisers/events/{event.id}/edit", data=form))
+    assert "2 people on the waiting list will be offered places" in confirm.get_text()
+    assert event.capacity == 1
+
+    response = signed_in.post(
+        f"/organisers/events/{event.id}/edit", data={**form, "confirmed": "yes"}
+    )
+    assert response.status_code == 302
+    assert (first.status, second.status, third.status) == (
+        RegistrationStatus.BOOKED,
+        RegistrationStatus.BOOKED,
+        RegistrationStatus.WAITING,
+    )
+    assert event.places_taken == 3
+    assert outbox_count("place_offered_to_attendee") == 2
+    page = check_page(signed_in.get(response.location))
+    assert "2 people on the waiting list have been offered places" in page.get_text()
+
+
+def test_more_places_on_a_draft_offer_nothing(signed_in: FlaskClient, factory: Factory) -> None:
+    event = factory.event(capacity=1, status=EventStatus.DRAFT)
+    response = signed_in.post(
+        f"/organisers/events/{event.id}/edit", data=event_form(title=event.title, capacity="3")
+    )
+    assert response.status_code == 302
+    assert event.capacity == 3
+    assert outbox_count("place_offered_to_attendee") == 0

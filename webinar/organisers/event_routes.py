@@ -16,10 +16,12 @@ from webinar.organisers.roles import EVENT_ROLES, current_organiser, role_requir
 from webinar.organisers.services.events import (
     CapacityBelowBookings,
     EventCancelled,
+    EventUpdate,
     HasRegistrations,
     cancel_event,
     create_event,
     people_to_email_about_change,
+    places_to_offer,
     publish_event,
     unpublish_event,
     update_event,
@@ -76,24 +78,43 @@ def edit_event(event_id: int) -> str | Response:
         return redirect(url_for("organisers.show_event", event_id=event.id))
     form = EventForm(data=form_data_for(event))
     if form.validate_on_submit():
-        details = form.details()
+        details, now = form.details(), utc_now()
         to_email = people_to_email_about_change(event, details)
-        if to_email and request.form.get("confirmed") != "yes":
+        to_offer = places_to_offer(event, details, now=now)
+        if (to_email or to_offer) and request.form.get("confirmed") != "yes":
             return render_template(
-                "organisers/events/confirm_change.html", event=event, form=form, count=to_email
+                "organisers/events/confirm_change.html",
+                event=event,
+                form=form,
+                count=to_email,
+                to_offer=to_offer,
             )
         try:
-            emailed = update_event(event=event, details=details, organiser=current_organiser())
+            saved = update_event(
+                event=event, details=details, organiser=current_organiser(), now=now
+            )
         except CapacityBelowBookings:
             form.capacity.errors.append(
                 f"Number of places must be at least {event.places_taken}, "
                 "the number of people already booked"
             )
         else:
-            message = f" {_people(emailed)} will be emailed an updated invite." if emailed else ""
-            flash("Event saved." + message, "success")
+            flash(_saved_message(saved), "success")
             return redirect(url_for("organisers.show_event", event_id=event.id))
     return render_template("organisers/events/edit_event.html", form=form, event=event)
+
+
+def _saved_message(saved: EventUpdate) -> str:
+    message = "Event saved."
+    if saved.emailed:
+        message += f" {_people(saved.emailed)} will be emailed an updated invite."
+    if saved.offered:
+        have = "has" if saved.offered == 1 else "have"
+        message += (
+            f" {_people(saved.offered)} on the waiting list {have} been offered places"
+            " and will be emailed."
+        )
+    return message
 
 
 @blueprint.get("/events/<int:event_id>/preview")

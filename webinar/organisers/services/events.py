@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from webinar import emails
 from webinar.extensions import db
-from webinar.models import Event, EventFormat, EventStatus, Organiser
+from webinar.models import Event, EventFormat, EventStatus, Organiser, RegistrationStatus
 from webinar.organisers.audit import AuditAction, record
-from webinar.organisers.queries import count_active_registrations
+from webinar.organisers.queries import count_active_registrations, count_registrations
+from webinar.registrations.services import promote_from_waiting_list
 
 
 class CapacityBelowBookings(Exception):
@@ -86,13 +87,36 @@ def people_to_email_about_change(event: Event, details: EventDetails) -> int:
     return count_active_registrations(event)
 
 
-def update_event(*, event: Event, details: EventDetails, organiser: Organiser) -> int:
-    """Save the changes; returns how many people were sent an updated invite."""
+def places_to_offer(event: Event, details: EventDetails, *, now: datetime) -> int:
+    """How many people waiting an edit would give a place: more places on a published event."""
+    if (
+        event.status != EventStatus.PUBLISHED
+        or details.capacity <= event.capacity
+        or details.starts_at_utc <= now
+    ):
+        return 0
+    free = details.capacity - event.places_taken
+    return max(min(free, count_registrations(event, RegistrationStatus.WAITING)), 0)
+
+
+@dataclass(frozen=True)
+class EventUpdate:
+    #: People sent an updated invite because the time or place changed.
+    emailed: int
+    #: People moved from the waiting list into the new places, in queue order.
+    offered: int
+
+
+def update_event(
+    *, event: Event, details: EventDetails, organiser: Organiser, now: datetime
+) -> EventUpdate:
+    """Save the changes, email updated invites and fill new places from the waiting list."""
     if event.status == EventStatus.CANCELLED:
         raise EventCancelled
     if details.capacity < event.places_taken:
         raise CapacityBelowBookings
     notify = event.status == EventStatus.PUBLISHED and changes_calendar(event, details)
+    more_places = details.capacity > event.capacity
     changed = [name for name, value in asdict(details).items() if getattr(event, name) != value]
     for name, value in asdict(details).items():
         setattr(event, name, value)
@@ -101,15 +125,21 @@ def update_event(*, event: Event, details: EventDetails, organiser: Organiser) -
         event.calendar_sequence += 1
         db.session.flush()
         emailed = emails.event_changed_to_attendees(event)
+    # Without this, newcomers would take the new places ahead of people already waiting.
+    offered = len(promote_from_waiting_list(event_id=event.id, now=now)) if more_places else 0
     record(
         AuditAction.EVENT_CHANGED,
         organiser=organiser,
         event=event,
         record_count=emailed,
-        detail="Changed " + (", ".join(changed) or "nothing"),
+        detail="Changed " + (", ".join(changed) or "nothing") + _offered_detail(offered),
     )
     db.session.commit()
-    return emailed
+    return EventUpdate(emailed=emailed, offered=offered)
+
+
+def _offered_detail(offered: int) -> str:
+    return f"; offered places to {offered} from the waiting list" if offered else ""
 
 
 def publish_event(*, event: Event, organiser: Organiser) -> None:
