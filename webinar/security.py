@@ -5,7 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import random
 import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, request
@@ -105,3 +109,18 @@ def manage_token_for(calendar_uid: str) -> str:
     key = str(current_app.config["SECRET_KEY"]).encode()
     digest = hmac.new(key, b"manage-booking:" + calendar_uid.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+@contextmanager
+def minimum_duration(milliseconds: int) -> Iterator[None]:
+    """Make the block take at least this long (plus up to 10% jitter).
+
+    Pads fast paths to the same floor as slow ones, so a response's timing reveals
+    nothing about which path ran.
+    """
+    started = time.perf_counter()
+    yield
+    floor = milliseconds / 1000 * (1 + random.random() / 10)  # noqa: S311 - not a secret
+    remaining = floor - (time.perf_counter() - started)
+    if remaining > 0:
+        time.sleep(remaining)

@@ -119,6 +119,7 @@ def live_config(tmp_path: Path, exit_site: ExitSite) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": True,
         # Rate limits have their own tests; a browser suite registers more than a person.
         "RATELIMIT_ENABLED": False,
+        "REGISTRATION_MINIMUM_RESPONSE_MS": 0,
         "MAIL_SUPPRESS_SEND": True,
         "OUTBOX_EML_DIR": str(tmp_path / "emails"),
         "QUICK_EXIT_URL": exit_site.exit_url,

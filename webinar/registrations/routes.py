@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from webinar.events.queries import accepts_registrations, availability, get_public_event
@@ -16,6 +16,7 @@ from webinar.registrations.services import (
     find_registration_by_token,
     register_for_event,
 )
+from webinar.security import minimum_duration
 
 blueprint = Blueprint("registrations", __name__)
 
@@ -38,15 +39,16 @@ def register(slug: str) -> str | Response:
         del form.question
     if form.validate_on_submit():
         try:
-            register_for_event(
-                event=event,
-                name=form.name.data or "",
-                email=form.email.data or "",
-                accessibility_needs=form.accessibility_needs.data,
-                question=form.question.data if "question" in form else None,
-                discreet=bool(form.discreet.data),
-                now=utc_now(),
-            )
+            with minimum_duration(current_app.config["REGISTRATION_MINIMUM_RESPONSE_MS"]):
+                register_for_event(
+                    event=event,
+                    name=form.name.data or "",
+                    email=form.email.data or "",
+                    accessibility_needs=form.accessibility_needs.data,
+                    question=form.question.data if "question" in form else None,
+                    discreet=bool(form.discreet.data),
+                    now=utc_now(),
+                )
         except RegistrationClosed:
             return redirect(url_for("events.show_event", slug=slug))
         except EventFull:
