@@ -60,6 +60,9 @@ def send_command(forever: bool) -> None:
     signal.signal(signal.SIGINT, flag.stop)
     last_purge = 0.0
     click.echo("Sending emails as they fall due. Stop with Ctrl+C.")
+    warning = discreet_sender_warning()
+    if warning:
+        log.warning(warning)
     while not flag.stopping:
         try:
             if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
@@ -93,6 +96,21 @@ def purge_command() -> None:
 
 @outbox_group.command("status")
 def status_command() -> None:
-    """Show how many emails are due, being sent and failed."""
+    """Show how many emails are due, being sent and failed, and risky settings."""
     for name, count in outbox_health().items():
         click.echo(f"{name}: {count}")
+    warning = discreet_sender_warning()
+    if warning:
+        click.echo(warning)
+
+
+def discreet_sender_warning() -> str | None:
+    """A warning when discreet emails would come from the main, possibly telling, address."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER") or config.get("DISCREET_SENDER_EMAIL"):
+        return None
+    return (
+        "Warning: FLASK_DISCREET_SENDER_EMAIL is not set, so discreet emails come from "
+        f"{config['MAIL_DEFAULT_SENDER']}, whose domain may name the organisation. Set it "
+        "to a neutral address (SAFETY.md 3)."
+    )

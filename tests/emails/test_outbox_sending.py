@@ -142,3 +142,26 @@ def test_sent_and_dropped_emails_are_purged_after_the_retention(
 
     assert [row.kind for row in rows()] == [emails.REMINDER, emails.REMINDER]
     assert list(Path(app.config["OUTBOX_EML_DIR"]).glob("*.eml")) == []
+
+
+@pytest.mark.parametrize(
+    ("mail_server", "discreet_sender", "warned"),
+    [
+        ("smtp.example.org", "", True),
+        ("smtp.example.org", "bookings@example.org", False),
+        ("", "", False),
+    ],
+)
+def test_outbox_status_warns_when_discreet_emails_would_come_from_the_main_address(
+    app: Flask, mail_server: str, discreet_sender: str, warned: bool
+) -> None:
+    app.config.update(MAIL_SERVER=mail_server, DISCREET_SENDER_EMAIL=discreet_sender)
+
+    result = app.test_cli_runner().invoke(args=["outbox", "status"])
+
+    assert result.exit_code == 0
+    assert "due: 0" in result.output
+    warning = [line for line in result.output.splitlines() if "DISCREET_SENDER_EMAIL" in line]
+    assert bool(warning) == warned
+    if warned:
+        assert "events@police.example" in warning[0]
