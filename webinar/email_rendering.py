@@ -65,10 +65,9 @@ def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage
     """The message for this row, or None when it should no longer be sent."""
     if row.kind not in SUBJECTS:
         raise UnknownEmailKind(row.kind)
-    event = db.session.get(Event, row.event_id) if row.event_id is not None else None
     registration = row.registration
-    if event is None and registration is not None:
-        event = registration.event
+    event = db.session.get(Event, row.event_id) if row.event_id is not None else None
+    event = event or (registration.event if registration is not None else None)
     if event is None or not _still_wanted(row, registration, event, now=now):
         return None
     payload: dict[str, Any] = dict(row.payload or {})
@@ -78,26 +77,7 @@ def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage
     context = _context(row, registration, event, payload, discreet=discreet)
     calendar = None
     if method is not None:
-        entry = booking_entry(
-            event,
-            calendar_uid=registration.calendar_uid if registration else payload["calendar_uid"],
-            discreet=discreet,
-            sequence=row.calendar_sequence or 0,
-            sender=sender,
-            cancelled=method == "CANCEL",
-        )
-        calendar = build_invite(
-            entry,
-            method=method,
-            attendee_email=row.recipient,
-            attendee_name=context["name"],
-            # The row's creation time: later changes have later stamps (RFC 5546 2.1.5),
-            # and a retried row carries the same bytes.
-            dtstamp_utc=row.created_at_utc,
-        )
-        if method == "REQUEST":
-            context["google_link"] = google_calendar_link(entry)
-            context["outlook_link"] = outlook_calendar_link(entry)
+        calendar = _invite(row, registration, event, payload, method, sender, context)
     return build_message(
         sender_name=sender[0],
         sender_email=sender[1],
@@ -109,6 +89,38 @@ def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage
         message_id=row.message_id,
         calendar=calendar,
         calendar_method=method,
+    )
+
+
+def _invite(
+    row: OutboxMessage,
+    registration: Registration | None,
+    event: Event,
+    payload: dict[str, Any],
+    method: InviteMethod,
+    sender: tuple[str, str],
+    context: dict[str, Any],
+) -> bytes:
+    """The calendar part; a REQUEST also puts add-to-calendar links in the context."""
+    entry = booking_entry(
+        event,
+        calendar_uid=registration.calendar_uid if registration else payload["calendar_uid"],
+        discreet=bool(context["discreet"]),
+        sequence=row.calendar_sequence or 0,
+        sender=sender,
+        cancelled=method == "CANCEL",
+    )
+    if method == "REQUEST":
+        context["google_link"] = google_calendar_link(entry)
+        context["outlook_link"] = outlook_calendar_link(entry)
+    return build_invite(
+        entry,
+        method=method,
+        attendee_email=row.recipient,
+        attendee_name=context["name"],
+        # The row's creation time: later changes have later stamps (RFC 5546 2.1.5),
+        # and a retried row carries the same bytes.
+        dtstamp_utc=row.created_at_utc,
     )
 
 
