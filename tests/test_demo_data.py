@@ -7,21 +7,22 @@ from datetime import date
 from flask import Flask
 from sqlalchemy import select
 
+from tests.pages import check_page, text_of
 from webinar.demo import campaign_year, load_demo_data, webinar_day
 from webinar.extensions import db
 from webinar.filters import to_london
-from webinar.models import Event, EventFormat
+from webinar.models import Event, EventFormat, OutboxMessage, RegistrationStatus
 
 
 def test_loading_twice_changes_nothing(app: Flask) -> None:
-    assert load_demo_data(today=date(2026, 11, 28)) == 5
+    assert load_demo_data(today=date(2026, 11, 28)) == 6
     assert load_demo_data(today=date(2026, 11, 28)) == 0
-    assert db.session.query(Event).count() == 5
+    assert db.session.query(Event).count() == 6
 
 
 def test_the_command_loads_the_campaign(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["demo-data"])
-    assert "Added 5 demo events." in result.output
+    assert "Added 6 demo events." in result.output
     result = app.test_cli_runner().invoke(args=["demo-data"])
     assert "Demo events already loaded." in result.output
 
@@ -57,9 +58,29 @@ def test_the_webinar_is_always_on_a_wednesday_still_ahead() -> None:
     assert webinar_day(date(2026, 11, 28), 2026) == date(2026, 12, 2)
     assert webinar_day(date(2026, 11, 1), 2026) == date(2026, 11, 25)
     assert webinar_day(date(2026, 12, 3), 2026) == date(2026, 12, 9)
-    assert webinar_day(date(2026, 12, 20), 2027) == date(2027, 11, 25) or (
-        webinar_day(date(2026, 12, 20), 2027).weekday() == 2
-    )
+    # Next year's campaign starts on Thursday 25 November 2027: the first Wednesday is 1 December.
+    assert webinar_day(date(2026, 12, 20), 2027) == date(2027, 12, 1)
     for day in (date(2026, 12, 2), date(2026, 12, 3)):
         found = webinar_day(day, campaign_year(day))
         assert found > day and found.weekday() == 2
+
+
+def test_a_newcomer_sees_a_drop_in_ahead_and_a_full_event_with_a_waiting_list(
+    app: Flask,
+) -> None:
+    load_demo_data(today=date(2026, 11, 28))
+
+    page = check_page(app.test_client().get("/"))
+
+    items = {
+        text_of(item.find("h3")): text_of(item) for item in page.select(".app-event-list__item")
+    }
+    assert any("Drop-in" in text for text in items.values())
+    full = [title for title, text in items.items() if "Full – waiting list open" in text]
+    assert full == ["Domestic abuse champions at work: a workshop for employers"]
+    workshop = db.session.scalars(select(Event).filter_by(capacity=12)).one()
+    statuses = [r.status for r in workshop.registrations]
+    assert statuses.count(RegistrationStatus.BOOKED) == workshop.places_taken == 12
+    assert statuses.count(RegistrationStatus.WAITING) == 2
+    assert all(r.email.endswith("@example.invalid") for r in workshop.registrations)
+    assert db.session.query(OutboxMessage).count() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -9,7 +10,8 @@ from sqlalchemy import select
 
 from webinar.extensions import db
 from webinar.filters import LONDON
-from webinar.models import Event, EventFormat, EventStatus
+from webinar.models import Event, EventFormat, EventStatus, Registration, RegistrationStatus
+from webinar.security import hash_token, manage_token_for
 
 CAMPAIGN_START = (11, 25)
 CAMPAIGN_END = (12, 10)
@@ -51,6 +53,9 @@ class DemoEvent:
     accepts_questions: bool = False
     accessibility: str = ""
     discreet_title: str = "Appointment"
+    #: Made-up people, so a newcomer sees a full event and its waiting list.
+    demo_booked: int = 0
+    demo_waiting: int = 0
 
 
 def _at(day: date, clock: time) -> datetime:
@@ -136,7 +141,26 @@ def demo_events(today: date) -> list[DemoEvent]:
             capacity=12,
             venue="Police Headquarters, Woburn Road, Kempston, Bedford MK43 9AX",
             waiting_list=True,
+            demo_booked=12,
+            demo_waiting=2,
             accessibility="Step-free access and a hearing loop in the training room.",
+        ),
+        DemoEvent(
+            slug=f"advice-drop-in-{year}",
+            title="Drop-in: talk to a Victim Engagement Officer",
+            summary="Come when you like for a private chat about stalking, harassment or "
+            "domestic abuse, and the support available.",
+            description="Victim Engagement Officers and local support services will be "
+            "at the library all afternoon. Come for as long or as short as you like; you do "
+            "not have to give your name, and there is a private room.",
+            format=EventFormat.DROP_IN,
+            day=first + timedelta(days=10),
+            starts=time(13, 0),
+            ends=time(16, 0),
+            hosted_by="Victim Engagement Officers and local support services",
+            capacity=60,
+            venue="Leighton Buzzard Library, Lake Street, Leighton Buzzard LU7 1RX",
+            accessibility="Step-free access. A private room is available.",
         ),
         DemoEvent(
             slug=f"community-safety-evening-{year}",
@@ -183,8 +207,29 @@ def load_demo_data(*, today: date) -> int:
                 waiting_list_enabled=demo.waiting_list,
                 accepts_questions=demo.accepts_questions,
                 discreet_title=demo.discreet_title,
+                places_taken=demo.demo_booked,
             )
         )
+        _add_demo_people(demo)
         added += 1
     db.session.commit()
     return added
+
+
+def _add_demo_people(demo: DemoEvent) -> None:
+    """Bookings straight into the tables, with addresses that can never receive email."""
+    event = db.session.scalars(select(Event).filter_by(slug=demo.slug)).one()
+    people = [(RegistrationStatus.BOOKED, n) for n in range(1, demo.demo_booked + 1)]
+    people += [(RegistrationStatus.WAITING, n) for n in range(1, demo.demo_waiting + 1)]
+    for status, number in people:
+        uid = f"{uuid.uuid4()}@booking"
+        db.session.add(
+            Registration(
+                event=event,
+                calendar_uid=uid,
+                name=f"Demo {status.value} {number}",
+                email=f"demo-{status.value}-{number}@example.invalid",
+                status=status,
+                manage_token_hash=hash_token(manage_token_for(uid)),
+            )
+        )
