@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.organisers.conftest import PASSWORD, make_organiser, sign_in
-from tests.pages import check_page, field_errors
+from tests.pages import check_page, field_errors, text_of
 from webinar.extensions import db
 from webinar.models import AuditEntry, Organiser, OrganiserRole
 from webinar.organisers.passwords import verify_password
@@ -160,3 +161,12 @@ def test_your_account_page(client: FlaskClient, check_in_staff: Organiser) -> No
     sign_in(client, check_in_staff)
     page = check_page(client.get("/organisers/your-account"))
     assert "30 minutes" in page.get_text()
+
+
+@pytest.mark.parametrize("number", ["\u00b2", "\u0663", "0", "99999999999999999999999"])
+def test_the_audit_log_copes_with_odd_page_numbers(
+    client: FlaskClient, admin: Organiser, number: str
+) -> None:
+    sign_in(client, admin)
+    page = check_page(client.get("/organisers/audit-log", query_string={"page": number}))
+    assert text_of(page.find("h1")) == "Audit log"

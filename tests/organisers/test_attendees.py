@@ -102,6 +102,36 @@ def test_search_and_filter(signed_in: FlaskClient, full_event: Event) -> None:
     assert rows(page) == []
 
 
+@pytest.mark.parametrize("search", ["example.com", "ann@", "nn@example.com", "@example.org"])
+def test_part_of_an_email_address_finds_nobody(
+    signed_in: FlaskClient, full_event: Event, search: str
+) -> None:
+    # Otherwise a search could confirm or rebuild a masked address without the audited reveal.
+    url = f"/organisers/events/{full_event.id}/attendees"
+    page = check_page(signed_in.get(url, query_string={"q": search}))
+    assert rows(page) == []
+
+
+def test_a_whole_email_address_finds_the_person_in_any_case(
+    signed_in: FlaskClient, full_event: Event
+) -> None:
+    url = f"/organisers/events/{full_event.id}/attendees"
+    page = check_page(signed_in.get(url, query_string={"q": " Ann@Example.COM "}))
+    assert [row[0] for row in rows(page)] == ["Ann Booked"]
+    assert "ann@example.com" not in page.get_text()  # still masked until revealed
+    page = check_page(signed_in.get(url, query_string={"q": "booked"}))
+    assert [row[0] for row in rows(page)] == ["Ann Booked", "Bob Booked"]
+
+
+@pytest.mark.parametrize("number", ["\u00b2", "\u0663", "-1", "99999999999999999999999", "x"])
+def test_odd_page_numbers_show_the_first_or_last_page(
+    signed_in: FlaskClient, full_event: Event, number: str
+) -> None:
+    url = f"/organisers/events/{full_event.id}/attendees"
+    page = check_page(signed_in.get(url, query_string={"page": number, "status": "nonsense"}))
+    assert len(rows(page)) == 3
+
+
 def test_long_lists_are_paginated(signed_in: FlaskClient, factory: Factory) -> None:
     event = factory.event(capacity=PAGE_SIZE + 5)
     for number in range(PAGE_SIZE + 3):

@@ -19,6 +19,7 @@ from webinar.organisers.queries import (
     attendee_counts,
     list_attendees,
     mask_email,
+    page_number,
 )
 from webinar.organisers.roles import EVENT_ROLES, current_organiser, role_required
 from webinar.organisers.services.attendees import (
@@ -54,11 +55,10 @@ class ListArguments:
 
 def _list_arguments() -> ListArguments:
     status = request.args.get("status", AttendeeFilter.ALL.value)
-    page = request.args.get("page", "1")
     return ListArguments(
         q=request.args.get("q", "")[:100],
         status=AttendeeFilter(status) if status in _FILTER_VALUES else AttendeeFilter.ALL,
-        page=int(page) if page.isdigit() else 1,
+        page=page_number(request.args.get("page")),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from webinar.extensions import db
 from webinar.models import AuditEntry, Event, OrganiserRole
 from webinar.organisers.blueprint import blueprint
+from webinar.organisers.queries import page_number
 from webinar.organisers.roles import role_required
 
 PAGE_SIZE = 100
@@ -20,8 +21,7 @@ PAGE_SIZE = 100
 def audit_log() -> str:
     total = int(db.session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
     pages = max(math.ceil(total / PAGE_SIZE), 1)
-    requested = request.args.get("page", "1")
-    page = min(max(int(requested) if requested.isdigit() else 1, 1), pages)
+    page = min(page_number(request.args.get("page")), pages)
     rows = db.session.execute(
         select(AuditEntry, Event.title)
         .outerjoin(Event, Event.id == AuditEntry.event_id)

@@ -16,6 +16,17 @@ from webinar.models import Event, EventStatus, Registration, RegistrationStatus
 PAGE_SIZE = 50
 
 
+def page_number(text: str | None) -> int:
+    """A page number from the query string; anything odd means the first page.
+
+    ASCII digits only: str.isdigit() accepts '²', which int() then refuses.
+    """
+    value = (text or "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        return 1
+    return max(int(value), 1)
+
+
 def count_active_registrations(event: Event) -> int:
     count = db.session.scalar(
         select(func.count())
@@ -105,6 +116,7 @@ class AttendeePage:
 
 
 def _search(query: Select[tuple[Registration]], search: str) -> Select[tuple[Registration]]:
+    """Names by any part; email addresses only whole, so masked ones cannot be rebuilt."""
     if not search:
         return query
     # Escape LIKE wildcards so a search for "50%" means those characters.
@@ -113,7 +125,8 @@ def _search(query: Select[tuple[Registration]], search: str) -> Select[tuple[Reg
     return query.where(
         or_(
             func.lower(Registration.name).like(pattern, escape="\\"),
-            Registration.email.like(pattern, escape="\\"),
+            # Stored lower-case (registrations.services.normalise_email).
+            Registration.email == search.lower(),
         )
     )
 
