@@ -114,8 +114,46 @@ def test_summer_times_are_british_summer_time(signed_in: FlaskClient) -> None:
         (
             {"closes_date": ["3", "12", "2026"], "closes_time": "9am"},
             "closes_time",
-            "Registration must close before the event ends",
+            "Registration must close before the event starts",
         ),
+        (
+            {"closes_date": ["2", "12", "2026"], "closes_time": "6:30pm"},
+            "closes_time",
+            "Registration must close before the event starts",
+        ),
+        (
+            {"opens_date": ["2", "12", "2026"], "opens_time": "7pm"},
+            "opens_time",
+            "Registration must open before the event starts",
+        ),
+        (
+            {
+                "opens_date": ["1", "12", "2026"],
+                "opens_time": "9am",
+                "closes_date": ["1", "12", "2026"],
+                "closes_time": "9am",
+            },
+            "closes_time",
+            "Registration must close after it opens",
+        ),
+        (
+            {"date": ["2", "12", "99999999999999999999"]},
+            "date",
+            "Date of the event must be a real date",
+        ),
+        (
+            {"joining_link": "http://meet.example.org/room"},
+            "joining_link",
+            "Enter a joining link that starts with https://",
+        ),
+        (
+            {"joining_link": "javascript:alert(1)"},
+            "joining_link",
+            "Enter a joining link in the correct format, like https://example.com",
+        ),
+        ({"date": ["27", "11", "2026"]}, "date", "The event must end in the future"),
+        ({"format": "webinar"}, "format", "Select the event’s format"),
+        ({"format": ""}, "format", "Select the event’s format"),
         (
             {"opens_date": ["1", "12", "2026"], "opens_time": ""},
             "opens_time",
@@ -276,3 +314,70 @@ def test_more_places_on_a_draft_offer_nothing(signed_in: FlaskClient, factory: F
     assert response.status_code == 302
     assert event.capacity == 3
     assert outbox_count("place_offered_to_attendee") == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"start_time": "1:30am", "end_time": "3am"}, "start_time"),
+        ({"start_time": "0:30", "end_time": "1:15am"}, "end_time"),
+        ({"opens_date": ["28", "3", "2027"], "opens_time": "1am"}, "opens_time"),
+        ({"closes_date": ["28", "3", "2027"], "closes_time": "01:59"}, "closes_time"),
+    ],
+)
+def test_a_time_skipped_when_the_clocks_go_forward_is_refused(
+    signed_in: FlaskClient, overrides: dict[str, Any], field: str
+) -> None:
+    form = event_form(date=["28", "3", "2027"], start_time="2pm", end_time="3pm")
+    page = check_page(signed_in.post("/organisers/events/new", data={**form, **overrides}))
+    assert field_errors(page)[field] == (
+        "Enter a time that exists in the UK – the clocks go forward at 1am on 28 March 2027"
+    )
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
+def test_times_around_the_clocks_going_forward_are_compared_in_utc(
+    signed_in: FlaskClient,
+) -> None:
+    # 00:30 GMT to 02:15 BST is 45 minutes, not 1 hour 45.
+    form = event_form(date=["28", "3", "2027"], start_time="00:30", end_time="2:15am")
+    assert signed_in.post("/organisers/events/new", data=form).status_code == 302
+    event = db.session.scalar(select(Event))
+    assert event is not None
+    assert event.starts_at_utc == datetime(2027, 3, 28, 0, 30, tzinfo=UTC)
+    assert event.ends_at_utc == datetime(2027, 3, 28, 1, 15, tzinfo=UTC)
+
+
+def test_a_time_that_happens_twice_when_the_clocks_go_back_is_the_first(
+    signed_in: FlaskClient,
+) -> None:
+    # 31 October 2027: 1:30am happens in BST, then again in GMT. We take the first (BST).
+    form = event_form(date=["31", "10", "2027"], start_time="1:30am", end_time="3am")
+    assert signed_in.post("/organisers/events/new", data=form).status_code == 302
+    event = db.session.scalar(select(Event))
+    assert event is not None
+    assert event.starts_at_utc == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
+    assert event.ends_at_utc == datetime(2027, 10, 31, 3, 0, tzinfo=UTC)
+
+
+def test_an_end_before_the_start_in_utc_is_refused_when_the_clocks_go_back(
+    signed_in: FlaskClient,
+) -> None:
+    # 1:50am (BST, the first one) to 1:10am: on the clock it goes backwards, and so in UTC.
+    form = event_form(date=["31", "10", "2027"], start_time="1:50am", end_time="1:10am")
+    page = check_page(signed_in.post("/organisers/events/new", data=form))
+    assert field_errors(page)["end_time"] == "End time must be after the start time"
+
+
+def test_a_past_event_can_be_edited_without_moving_its_date(
+    signed_in: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(starts_at_utc=datetime(2026, 11, 20, 18, 0, tzinfo=UTC))
+    form = event_form(title=event.title, date=["20", "11", "2026"], description="Thank you.")
+    response = signed_in.post(f"/organisers/events/{event.id}/edit", data=form)
+    assert response.status_code == 302
+    assert event.description == "Thank you."
+    moved = event_form(title=event.title, date=["21", "11", "2026"])
+    page = check_page(signed_in.post(f"/organisers/events/{event.id}/edit", data=moved))
+    assert field_errors(page)["date"] == "The event must end in the future"
+    assert event.starts_at_utc == datetime(2026, 11, 20, 18, 0, tzinfo=UTC)

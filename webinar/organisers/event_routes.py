@@ -48,7 +48,7 @@ def list_events() -> str:
 @blueprint.route("/events/new", methods=["GET", "POST"])
 @role_required(*EVENT_ROLES)
 def create_event_page() -> str | Response:
-    form = EventForm(data={"discreet_title": "Appointment", "capacity": None})
+    form = EventForm(data={"discreet_title": "Appointment", "capacity": None}, now=utc_now())
     if form.validate_on_submit():
         event = create_event(details=form.details(), organiser=current_organiser())
         flash("Event saved as a draft. Preview it, then publish it.", "success")
@@ -76,7 +76,7 @@ def edit_event(event_id: int) -> str | Response:
     if event.status == EventStatus.CANCELLED:
         flash("This event is cancelled and cannot be changed")
         return redirect(url_for("organisers.show_event", event_id=event.id))
-    form = EventForm(data=form_data_for(event))
+    form = EventForm(data=form_data_for(event), now=utc_now(), existing_event=event)
     if form.validate_on_submit():
         details, now = form.details(), utc_now()
         to_email = people_to_email_about_change(event, details)

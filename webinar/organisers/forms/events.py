@@ -25,7 +25,16 @@ from wtforms import (
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
 
 from webinar.models import Event, EventFormat
+from webinar.organisers.forms.event_checks import (
+    check_end_after_start,
+    check_ends_in_future,
+    check_place,
+    check_registration_order,
+    check_registration_pairs,
+    check_times_exist,
+)
 from webinar.organisers.forms.fields import (
+    HttpsOnly,
     RequiredDate,
     UKDateField,
     UKTime,
@@ -76,7 +85,8 @@ class EventForm(FlaskForm):
         "Format",
         widget=GovRadioInput(),
         choices=[SelectChoice(choice.value, choice.label) for choice in EventFormat],
-        validators=[InputRequired(message="Select the format of the event")],
+        invalid_choice_message="Select the event’s format",
+        validators=[InputRequired(message="Select the event’s format")],
     )
     date = UKDateField(
         "Date",
@@ -96,6 +106,7 @@ class EventForm(FlaskForm):
             Optional(),
             Length(max=500, message="Joining link must be 500 characters or fewer"),
             URL(message="Enter a joining link in the correct format, like https://example.com"),
+            HttpsOnly("Enter a joining link that starts with https://"),
         ],
     )
     hosted_by = _text("Run by", "who runs the event", 200)
@@ -140,51 +151,27 @@ class EventForm(FlaskForm):
     )
     submit = SubmitField("Save event", widget=GovSubmitInput())
 
+    def __init__(
+        self, *args: Any, now: datetime, existing_event: Event | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        #: When the answers are checked, and the event they change (None for a new one).
+        self.now = now
+        self.existing_event = existing_event
+
     def validate(self, extra_validators: Any = None) -> bool:
         valid: bool = super().validate(extra_validators)
-        if not valid:
+        # Only whole, real UK times can be converted to UTC for the checks that follow.
+        if not (valid and check_registration_pairs(self) and check_times_exist(self)):
             return False
-        checks = [self._check_end_after_start, self._check_place, self._check_registration_times]
-        return all([check() for check in checks])
-
-    def _check_end_after_start(self) -> bool:
-        start, end = parse_time(self.start_time.data), parse_time(self.end_time.data)
-        if start is not None and end is not None and end <= start:
-            self.end_time.errors.append("End time must be after the start time")
-            return False
-        return True
-
-    def _check_place(self) -> bool:
-        event_format = EventFormat(self.format.data)
-        if event_format.is_online and not self.joining_link.data:
-            self.joining_link.errors.append("Enter the joining link for an online event")
-            return False
-        if event_format != EventFormat.ONLINE and not self.venue.data:
-            self.venue.errors.append("Enter the venue for an event in person")
-            return False
-        return True
-
-    def _check_registration_times(self) -> bool:
-        pairs = [
-            (self.opens_date, self.opens_time, "registration opens"),
-            (self.closes_date, self.closes_time, "registration closes"),
-        ]
-        for date_field, time_field, name in pairs:
-            if date_field.data and not time_field.data:
-                time_field.errors.append(f"Enter the time {name}")
-                return False
-            if time_field.data and not date_field.data:
-                date_field.errors.append(f"Enter the date {name}")
-                return False
         details = self.details()
-        opens, closes = details.registration_opens_at_utc, details.registration_closes_at_utc
-        if opens and closes and closes <= opens:
-            self.closes_time.errors.append("Registration must close after it opens")
-            return False
-        if closes and closes > details.ends_at_utc:
-            self.closes_time.errors.append("Registration must close before the event ends")
-            return False
-        return True
+        checks = [
+            check_end_after_start,
+            check_place,
+            check_registration_order,
+            check_ends_in_future,
+        ]
+        return all([check(self, details) for check in checks])
 
     def details(self) -> EventDetails:
         """The validated answers, with times converted from UK time to UTC."""

@@ -40,9 +40,30 @@ def format_time(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
+class TimeDoesNotExist(ValueError):
+    """A UK time skipped when the clocks go forward, like 1:30am on 28 March 2027."""
+
+
 def london_to_utc(day: date, at: time) -> datetime:
-    """UK wall-clock time to a UTC instant (GMT or BST as it applies on that day)."""
-    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
+    """UK wall-clock time to a UTC instant (GMT or BST as it applies on that day).
+
+    A skipped time does not survive the round trip through UTC, so it is refused rather
+    than quietly moved an hour. A time in the hour the clocks go back happens twice; fold=0
+    (the default) always takes the first, in BST, so the same answers give the same instant.
+    """
+    local = datetime.combine(day, at, tzinfo=LONDON)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(LONDON).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise TimeDoesNotExist
+    return instant
+
+
+def time_exists_in_london(day: date, at: time) -> bool:
+    try:
+        london_to_utc(day, at)
+    except TimeDoesNotExist:
+        return False
+    return True
 
 
 def utc_to_london_parts(instant: datetime | None) -> tuple[date | None, str]:
@@ -71,7 +92,8 @@ class UKDateField(DateField):
         try:
             day, month, year = (int(part) for part in parts)
             self.data = date(year, month, day)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
+            # OverflowError: a year too big for a C int, like 99999999999999999999.
             raise ValueError(f"{self.name_in_errors} must be a real date") from error
         if not 2000 <= year <= 2100:
             self.data = None
@@ -95,6 +117,17 @@ class UKTime:
 
     def __call__(self, form: Form, field: Field) -> None:
         if field.data and parse_time(field.data) is None:
+            raise ValidationError(self.message)
+
+
+class HttpsOnly:
+    """A link people open must be encrypted; runs after the URL check, if that passed."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data and not field.errors and not field.data.lower().startswith("https://"):
             raise ValidationError(self.message)
 
 
