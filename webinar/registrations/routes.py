@@ -49,10 +49,9 @@ def register(slug: str) -> str | Response:
                     discreet=bool(form.discreet.data),
                     now=utc_now(),
                 )
-        except RegistrationClosed:
+        except (RegistrationClosed, EventFull):
+            # It closed or filled up while the form was open: the event page says which.
             return redirect(url_for("events.show_event", slug=slug))
-        except EventFull:
-            form.form_errors.append("This event is now full")
         else:
             return redirect(url_for("registrations.check_your_email", slug=slug))
     return render_template(
