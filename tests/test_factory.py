@@ -114,3 +114,24 @@ def test_behind_a_proxy_the_client_address_and_scheme_come_from_its_headers() ->
 
     assert response.get_data(as_text=True) == "203.0.113.9 https"
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_a_production_start_without_a_secret_says_why_in_one_sentence(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import app"],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("Cannot start: FLASK_SECRET_KEY is missing")
+    assert "Traceback" not in result.stderr
