@@ -61,28 +61,19 @@ def register_for_event(
     if existing is not None:
         return _already_registered(existing, question=question, now=now)
 
-    outcome = RegistrationOutcome.BOOKED if take_place(event.id) else None
-    if outcome is None:
-        if not event.waiting_list_enabled:
-            db.session.rollback()
-            raise EventFull
-        outcome = RegistrationOutcome.WAITING
-    registration = Registration(
+    booked = take_place(event.id)
+    if not booked and not event.waiting_list_enabled:
+        db.session.rollback()
+        raise EventFull
+    registration = new_registration(
         event=event,
-        calendar_uid=f"{uuid.uuid4()}@booking",
-        name=name.strip(),
+        name=name,
         email=email,
-        status=(
-            RegistrationStatus.BOOKED
-            if outcome == RegistrationOutcome.BOOKED
-            else RegistrationStatus.WAITING
-        ),
-        accessibility_needs=accessibility_needs or None,
+        status=RegistrationStatus.BOOKED if booked else RegistrationStatus.WAITING,
+        accessibility_needs=accessibility_needs,
         discreet=discreet,
-        created_at_utc=now,
-        status_changed_at_utc=now,
+        now=now,
     )
-    registration.manage_token_hash = hash_token(manage_token_for(registration.calendar_uid))
     db.session.add(registration)
     _store_question(event, question, now=now)
     try:
@@ -94,12 +85,38 @@ def register_for_event(
         if existing is None:
             raise
         return _already_registered(existing, question=question, now=now)
-    if outcome == RegistrationOutcome.BOOKED:
+    if booked:
         emails.booking_confirmed_to_attendee(registration)
     else:
         emails.added_to_waiting_list_to_attendee(registration)
     db.session.commit()
-    return outcome
+    return RegistrationOutcome.BOOKED if booked else RegistrationOutcome.WAITING
+
+
+def new_registration(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    status: RegistrationStatus,
+    accessibility_needs: str | None,
+    discreet: bool,
+    now: datetime,
+) -> Registration:
+    """A booking with its random calendar UID and the hash of its manage-link token."""
+    calendar_uid = f"{uuid.uuid4()}@booking"
+    return Registration(
+        event=event,
+        calendar_uid=calendar_uid,
+        name=name.strip(),
+        email=normalise_email(email),
+        status=status,
+        accessibility_needs=accessibility_needs or None,
+        discreet=discreet,
+        created_at_utc=now,
+        status_changed_at_utc=now,
+        manage_token_hash=hash_token(manage_token_for(calendar_uid)),
+    )
 
 
 #: Someone who knows an address could submit it again and again to flood its owner with
