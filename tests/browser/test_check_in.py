@@ -1,0 +1,79 @@
+"""Check-in on the day, on a phone: big targets, search by name, one action per person."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser.conftest import LiveServer, new_context
+from tests.factories import Factory
+from webinar.extensions import db
+from webinar.filters import LONDON
+from webinar.models import Event, EventFormat, OrganiserRole
+from webinar.organisers.services.accounts import create_organiser
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 740}
+
+
+def todays_event_with_people(live_server: LiveServer, names: list[str]) -> Event:
+    """An event in progress today (London), booked a week ago."""
+    now = datetime.now(UTC)
+    starts = now - timedelta(minutes=10)
+    if starts.astimezone(LONDON).date() != now.astimezone(LONDON).date():
+        starts = now + timedelta(minutes=1)
+    factory = Factory()
+    event = factory.event(
+        title=f"Check-in test {secrets.token_hex(3)}",
+        format=EventFormat.IN_PERSON,
+        venue="Community hall",
+        joining_link=None,
+        starts_at_utc=starts,
+        ends_at_utc=starts + timedelta(hours=2),
+    )
+    for name in names:
+        factory.registration(event, name=name, now=starts - timedelta(days=7))
+    return event
+
+
+def test_check_in_staff_check_people_in_on_a_phone(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    password = secrets.token_urlsafe(16)
+    email = f"door-{secrets.token_hex(3)}@police.example"
+    with live_server.app.app_context():
+        create_organiser(
+            email=email, password=password, role=OrganiserRole.CHECK_IN, created_by=None
+        )
+        event = todays_event_with_people(live_server, ["Alex Morgan", "Sam Taylor"])
+        title, event_id = event.title, event.id
+        db.session.remove()
+    context = new_context(browser, live_server, viewport=PHONE, has_touch=True)
+    page = context.new_page()
+
+    page.goto(f"/organisers/sign-in?next=/organisers/check-in/{event_id}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Check in: {title}")
+    expect(page.get_by_text("0 of 2 checked in")).to_be_visible()
+
+    page.get_by_label("Search by name").fill("sam")
+    page.get_by_role("button", name="Search").click()
+    check_in = page.get_by_role("button", name="Check in Sam Taylor")
+    expect(check_in).to_be_visible()
+    expect(page.get_by_role("button", name="Check in Alex Morgan")).to_have_count(0)
+    box = check_in.bounding_box()
+    assert box is not None and box["height"] >= 44 and box["width"] >= 120, box
+    check_in.click()
+
+    expect(page.get_by_text("1 of 2 checked in")).to_be_visible()
+    expect(page.get_by_text("Sam Taylor: checked in")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    body = page.locator("main").inner_text()
+    assert "@" not in body, "check-in staff see no email addresses"
+    context.close()
