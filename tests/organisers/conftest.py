@@ -63,3 +63,9 @@ def client_as(client: FlaskClient) -> Callable[[OrganiserRole], FlaskClient]:
         return sign_in(client, make_organiser(role, f"{role.value}-{id(client)}@police.example"))
 
     return signed_in
+
+
+def flashed_messages(client: FlaskClient) -> list[str]:
+    """What waits in the session cookie, which is signed but anyone holding it can read."""
+    with client.session_transaction() as session:
+        return [str(message) for _, message in session.get("_flashes", [])]

@@ -10,12 +10,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.factories import Factory
-from tests.organisers.conftest import sign_in
+from tests.organisers.conftest import flashed_messages, sign_in
 from tests.pages import check_page, field_errors, parse, text_of
 from webinar.extensions import db
 from webinar.models import (
     AuditEntry,
     Event,
+    EventStatus,
     Organiser,
     OutboxMessage,
     Registration,
@@ -151,9 +152,11 @@ def test_cancelling_a_booking_offers_the_place_to_the_waiting_list(
     url = f"/organisers/events/{full_event.id}/attendees/{ann.id}/cancel"
     page = check_page(signed_in.get(url))
     assert text_of(page.find("h1")) == "Cancel the booking for Ann Booked?"
-    signed_in.post(url)
+    response = signed_in.post(url)
     assert ann.status == RegistrationStatus.CANCELLED
     assert cat.status == RegistrationStatus.BOOKED
+    assert flashed_messages(signed_in) == ["Booking cancelled. They will be emailed."]
+    assert "Booking cancelled" in check_page(signed_in.get(response.location)).get_text()
     assert outbox_count("booking_cancelled_to_attendee") == 1
     assert outbox_count("place_offered_to_attendee") == 1
     assert last_audit().action == "booking_cancelled"
@@ -170,6 +173,7 @@ def test_offering_a_place_needs_a_free_place(signed_in: FlaskClient, full_event:
     db.session.commit()
     signed_in.post(url)
     assert cat.status == RegistrationStatus.BOOKED
+    assert flashed_messages(signed_in) == ["Place offered. They will be emailed."]
     assert full_event.places_taken == 3
     assert outbox_count("place_offered_to_attendee") == 1
     assert last_audit().action == "place_offered"
@@ -181,6 +185,7 @@ def test_adding_a_person_by_hand(signed_in: FlaskClient, factory: Factory) -> No
     check_page(signed_in.get(url))
     data = {"name": "Dee", "email": "Dee@Example.com", "accessibility_needs": ""}
     assert signed_in.post(url, data=data).status_code == 302
+    assert flashed_messages(signed_in) == ["Person added. They will be emailed."]
     added = db.session.scalar(select(Registration))
     assert added is not None
     assert (added.email, added.status, added.added_by_organiser) == (
@@ -198,6 +203,45 @@ def test_adding_a_person_by_hand(signed_in: FlaskClient, factory: Factory) -> No
     assert field_errors(full) == {
         "name": "There are no places left. Add places to the event first."
     }
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (EventStatus.DRAFT, "This event is not published yet, so nobody can be added"),
+        (EventStatus.CANCELLED, "This event is cancelled, so nobody can be added"),
+    ],
+)
+def test_nobody_is_added_to_a_draft_or_cancelled_event(
+    signed_in: FlaskClient, factory: Factory, status: EventStatus, message: str
+) -> None:
+    # Their confirmation would never be sent: the sender drops emails for such events.
+    event = factory.event(status=status)
+    data = {"name": "Dee", "email": "dee@example.com", "accessibility_needs": ""}
+    page = check_page(signed_in.post(f"/organisers/events/{event.id}/attendees/add", data=data))
+    assert field_errors(page) == {"name": message}
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+    assert outbox_count("booking_confirmed_to_attendee") == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (EventStatus.DRAFT, "This event is not published yet, so no places can be offered"),
+        (EventStatus.CANCELLED, "This event is cancelled, so no places can be offered"),
+    ],
+)
+def test_no_place_is_offered_on_a_draft_or_cancelled_event(
+    signed_in: FlaskClient, full_event: Event, status: EventStatus, message: str
+) -> None:
+    cat = db.session.scalar(select(Registration).where(Registration.name == "Cat Waiting"))
+    assert cat is not None
+    full_event.status, full_event.capacity = status, 3
+    db.session.commit()
+    response = signed_in.post(f"/organisers/events/{full_event.id}/attendees/{cat.id}/offer-place")
+    assert message in check_page(signed_in.get(response.location)).get_text()
+    assert cat.status == RegistrationStatus.WAITING
+    assert outbox_count("place_offered_to_attendee") == 0
 
 
 def test_marking_attended_from_the_list(signed_in: FlaskClient, full_event: Event) -> None:

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.factories import Factory
-from tests.organisers.conftest import sign_in
+from tests.organisers.conftest import flashed_messages, sign_in
 from tests.pages import check_page, text_of
 from webinar.extensions import db
 from webinar.models import Organiser, Registration
@@ -54,8 +54,9 @@ def test_checking_someone_in_with_one_button(
     )
     assert response.location.endswith(f"/organisers/check-in/{event.id}?q=ann")
     assert ann.attended_at_utc == datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+    assert flashed_messages(client) == ["Checked in"]  # no names in the cookie
     page = check_page(client.get(response.location))
-    assert "Ann Smith checked in" in page.get_text()
+    assert "Ann Smith: checked in" in page.get_text()
     assert text_of(page.select_one("[data-checked-in]")) == "1 of 2 checked in"
 
     client.post(

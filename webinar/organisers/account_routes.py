@@ -104,7 +104,7 @@ def change_account_page(account_id: int) -> str | Response:
         except LastAdmin:
             form.role.errors.append("There must always be at least one active admin")
         else:
-            flash(f"Account for {account.email} updated", "success")
+            flash("Account updated", "success")
             return redirect(url_for("organisers.list_accounts"))
     return render_template("organisers/change_account.html", form=form, account=account)
 
@@ -120,6 +120,6 @@ def set_account_password(account_id: int) -> str | Response:
             new_password=form.new_password.data or "",
             changed_by=current_organiser(),
         )
-        flash(f"New password set for {account.email}", "success")
+        flash("New password set. Give it to them in person or by phone.", "success")
         return redirect(url_for("organisers.list_accounts"))
     return render_template("organisers/set_password.html", form=form, account=account)

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from webinar.extensions import db
-from webinar.models import Event, Registration, RegistrationStatus, utc_now
+from webinar.models import Event, EventStatus, Registration, RegistrationStatus, utc_now
 from webinar.organisers.blueprint import blueprint
 from webinar.organisers.event_routes import event_or_404
 from webinar.organisers.export import csv_download
@@ -99,7 +99,8 @@ def cancel_attendee(event_id: int, registration_id: int) -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         cancel_booking(registration=registration, organiser=current_organiser(), now=utc_now())
-        flash(f"Booking for {registration.name} cancelled. They will be emailed.", "success")
+        # Flash messages live in the session cookie, which is signed but readable: no names.
+        flash("Booking cancelled. They will be emailed.", "success")
         return redirect(url_for("organisers.list_attendees_page", event_id=event.id))
     return render_template(
         "organisers/attendees/cancel_attendee.html",
@@ -120,9 +121,11 @@ def offer_place_page(event_id: int, registration_id: int) -> Response:
         except NoPlaceLeft:
             flash("There are no places left. Add places to the event or cancel a booking first.")
         except NotWaiting:
-            flash(f"{registration.name} is not on the waiting list")
+            flash("This person is not on the waiting list")
+        except EventNotOpen:
+            flash(f"This event is {_not_open(event)}, so no places can be offered")
         else:
-            flash(f"{registration.name} has been given a place. They will be emailed.", "success")
+            flash("Place offered. They will be emailed.", "success")
     return redirect(url_for("organisers.list_attendees_page", event_id=event.id))
 
 
@@ -147,11 +150,15 @@ def add_attendee_page(event_id: int) -> str | Response:
         except EventFull:
             form.name.errors.append("There are no places left. Add places to the event first.")
         except EventNotOpen:
-            form.name.errors.append("This event is cancelled, so nobody can be added")
+            form.name.errors.append(f"This event is {_not_open(event)}, so nobody can be added")
         else:
-            flash(f"{form.name.data} has been booked. They will be emailed.", "success")
+            flash("Person added. They will be emailed.", "success")
             return redirect(url_for("organisers.list_attendees_page", event_id=event.id))
     return render_template("organisers/attendees/add_attendee.html", event=event, form=form)
+
+
+def _not_open(event: Event) -> str:
+    return "cancelled" if event.status == EventStatus.CANCELLED else "not published yet"
 
 
 @blueprint.get("/events/<int:event_id>/attendees.csv")

@@ -77,10 +77,10 @@ def mark_attended(event_id: int, registration_id: int) -> Response:
                 registration=registration, attended=attended, now=utc_now()
             )
         except attendee_services.NotBooked:
-            flash(f"{registration.name} does not have a place, so cannot be checked in")
+            flash("This person does not have a place, so cannot be checked in")
         else:
-            verb = "checked in" if attended else "no longer checked in"
-            flash(f"{registration.name} {verb}", "success")
+            # No names: flash messages wait in the session cookie, which is readable.
+            flash("Checked in" if attended else "Check-in undone", "success")
     if (
         request.args.get("next") == "attendees"
         and current_organiser().role != OrganiserRole.CHECK_IN

@@ -19,7 +19,14 @@ from webinar.registrations.services import (
 )
 from webinar.security import hash_token, manage_token_for
 
-__all__ = ["AlreadyRegistered", "EventFull", "NoPlaceLeft", "NotBooked", "NotWaiting"]
+__all__ = [
+    "AlreadyRegistered",
+    "EventFull",
+    "EventNotOpen",
+    "NoPlaceLeft",
+    "NotBooked",
+    "NotWaiting",
+]
 
 
 class NotWaiting(Exception):
@@ -39,7 +46,7 @@ class AlreadyRegistered(Exception):
 
 
 class EventNotOpen(Exception):
-    """The event is cancelled, so nobody can be added."""
+    """The event is a draft or cancelled: its booking emails would never be sent."""
 
 
 def cancel_booking(*, registration: Registration, organiser: Organiser, now: datetime) -> None:
@@ -58,6 +65,8 @@ def offer_place(*, registration: Registration, organiser: Organiser, now: dateti
     """Move someone from the waiting list into a free place, out of queue order."""
     if registration.status != RegistrationStatus.WAITING:
         raise NotWaiting
+    if registration.event.status != EventStatus.PUBLISHED:
+        raise EventNotOpen
     if not take_place(registration.event_id):
         db.session.rollback()
         raise NoPlaceLeft
@@ -85,7 +94,7 @@ def add_attendee(
     now: datetime,
 ) -> Registration:
     """Book someone in by hand (even after registration closes); emailed like anyone else."""
-    if event.status == EventStatus.CANCELLED:
+    if event.status != EventStatus.PUBLISHED:
         raise EventNotOpen
     email = normalise_email(email)
     if _active_registration_exists(event, email):
