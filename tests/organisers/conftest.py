@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from webinar.extensions import db
 from webinar.models import Organiser, OrganiserRole
+from webinar.organisers.login import SESSION_VERSION_KEY, session_version
 from webinar.organisers.passwords import hash_password
 
 PASSWORD = "correct horse battery staple"
@@ -35,6 +36,7 @@ def sign_in(client: FlaskClient, organiser: Organiser) -> FlaskClient:
     """What Flask-Login stores after a real sign-in (tested in test_auth)."""
     with client.session_transaction() as session:
         session["_user_id"] = str(organiser.id)
+        session[SESSION_VERSION_KEY] = session_version(organiser)
         session["_fresh"] = True
         session.permanent = True
     return client

@@ -53,11 +53,18 @@ ROUTES = [
     Route("publish", "POST", "/organisers/events/{event}/publish", EVENT_TEAM),
     Route("unpublish", "POST", "/organisers/events/{event}/unpublish", EVENT_TEAM),
     Route("cancel_event_page", "GET", "/organisers/events/{event}/cancel", EVENT_TEAM),
+    Route("cancel_event_page", "POST", "/organisers/events/{event}/cancel", EVENT_TEAM),
     Route("list_attendees_page", "GET", "/organisers/events/{event}/attendees", EVENT_TEAM),
     Route("list_attendees_page", "POST", "/organisers/events/{event}/attendees", EVENT_TEAM),
     Route(
         "cancel_attendee",
         "GET",
+        "/organisers/events/{event}/attendees/{registration}/cancel",
+        EVENT_TEAM,
+    ),
+    Route(
+        "cancel_attendee",
+        "POST",
         "/organisers/events/{event}/attendees/{registration}/cancel",
         EVENT_TEAM,
     ),
@@ -92,7 +99,13 @@ ROUTES = [
 ]
 
 #: Open to everyone: signing in and out.
-PUBLIC = {"sign_in_page", "sign_out", "signed_out"}
+PUBLIC = {
+    ("sign_in_page", "GET"),
+    ("sign_in_page", "POST"),
+    ("sign_out_page", "GET"),
+    ("sign_out", "POST"),
+    ("signed_out", "GET"),
+}
 
 
 @pytest.fixture
@@ -111,13 +124,17 @@ def ids(app: Flask, factory: Factory) -> dict[str, int]:
     }
 
 
-def test_every_organiser_route_is_in_this_table(app: Flask) -> None:
-    endpoints = {
-        rule.endpoint.removeprefix("organisers.")
+def test_every_organiser_route_and_method_is_in_this_table(app: Flask) -> None:
+    pairs = {
+        (rule.endpoint.removeprefix("organisers."), method)
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("organisers.")
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
     }
-    assert endpoints == {route.endpoint for route in ROUTES} | PUBLIC
+    table = {(route.endpoint, route.method) for route in ROUTES}
+    assert len(table) == len(ROUTES), "each (endpoint, method) once"
+    assert pairs == table | PUBLIC
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda route: f"{route.method} {route.url}")
@@ -146,3 +163,18 @@ def test_each_role_is_allowed_or_refused(
         assert response.status_code == 403
         page = check_page(response)
         assert text_of(page.find("h1")) == "You do not have access to this page"
+
+
+def test_check_in_staff_cannot_mark_attendance_for_another_day(
+    client: FlaskClient, factory: Factory
+) -> None:
+    tomorrow = factory.event(starts_at_utc=datetime(2026, 11, 29, 18, 0, tzinfo=UTC))
+    registration = factory.registration(tomorrow)
+    sign_in(client, make_organiser(CHECK_IN, "door@police.example"))
+    response = client.post(
+        f"/organisers/events/{tomorrow.id}/attendees/{registration.id}/attended",
+        data={"attended": "yes"},
+    )
+    assert response.status_code == 403
+    assert text_of(check_page(response).find("h1")) == "You do not have access to this page"
+    assert registration.attended_at_utc is None

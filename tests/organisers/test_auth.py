@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import base_config
-from tests.organisers.conftest import PASSWORD, make_organiser
+from tests.organisers.conftest import PASSWORD, make_organiser, sign_in
 from tests.pages import check_page, field_errors, parse, text_of
 from webinar import create_app
 from webinar.extensions import db
@@ -79,7 +80,7 @@ def test_sign_in_only_returns_to_our_own_pages(client: FlaskClient, organiser: O
     data = {"email": organiser.email, "password": PASSWORD}
     response = client.post("/organisers/sign-in?next=https://evil.example/", data=data)
     assert response.location.endswith("/organisers/")
-    client.get("/organisers/sign-out")
+    client.post("/organisers/sign-out")
     response = client.post("/organisers/sign-in?next=/organisers/events", data=data)
     assert response.location.endswith("/organisers/events")
 
@@ -90,13 +91,40 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_back(client: FlaskClient) ->
     assert "/organisers/sign-in?next=" in response.location
 
 
-def test_signing_out_ends_the_session(client: FlaskClient, organiser: Organiser) -> None:
+def test_signing_out_is_a_button_that_ends_the_session(
+    client: FlaskClient, organiser: Organiser
+) -> None:
     client.post("/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD})
-    response = client.get("/organisers/sign-out")
+    # Following a link (or an image on another site) only shows the button.
+    page = check_page(client.get("/organisers/sign-out"))
+    assert text_of(page.find("h1")) == "Sign out"
+    form = page.select_one("main form[method=post]")
+    assert form is not None and form.get("action") == "/organisers/sign-out"
+    assert client.get("/organisers/").status_code == 200
+    response = client.post("/organisers/sign-out")
     assert response.location.endswith("/organisers/signed-out")
     check_page(client.get("/organisers/signed-out"))
     assert client.get("/organisers/").status_code == 302
     assert actions() == ["signed_in", "signed_out"]
+
+
+def test_signing_out_needs_the_form_token(tmp_path: Path, frozen_time: object) -> None:
+    config = base_config(f"sqlite:///{tmp_path / 'csrf.sqlite'}", tmp_path)
+    config["WTF_CSRF_ENABLED"] = True
+    protected = create_app(config)
+    with protected.app_context():
+        db.create_all()
+        client = sign_in(protected.test_client(), make_organiser(OrganiserRole.ORGANISER))
+        assert client.post("/organisers/sign-out").status_code == 400
+        assert client.get("/organisers/").status_code == 200
+        page = parse(client.get("/organisers/sign-out"))
+        token = page.select_one("input[name=csrf_token]")
+        assert token is not None
+        response = client.post("/organisers/sign-out", data={"csrf_token": token["value"]})
+        assert response.location.endswith("/organisers/signed-out")
+        assert client.get("/organisers/").status_code == 302
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_sessions_expire_after_30_minutes_without_a_request(
@@ -171,3 +199,62 @@ def test_the_header_shows_organiser_links_once_signed_in(
     header = text_of(parse(client.get("/organisers/")).find("header"))
     assert "Manage events" in header and "Sign out" in header
     assert "Accounts" not in header  # admins only
+
+
+def _open(app: Flask, client: FlaskClient, url: str, data: dict[str, str] | None = None) -> int:
+    """One request in a fresh app context, as in production: the fixture's context would
+    otherwise keep the signed-in user in `g` from one client's request to the next."""
+    db.session.close()
+    with app.app_context():
+        response = client.post(url, data=data) if data is not None else client.get(url)
+    db.session.close()
+    return response.status_code
+
+
+def _two_sessions(app: Flask, account: Organiser) -> tuple[FlaskClient, FlaskClient]:
+    sessions = (app.test_client(), app.test_client())
+    sign_in_data = {"email": account.email, "password": PASSWORD}
+    for client in sessions:
+        assert _open(app, client, "/organisers/sign-in", sign_in_data) == 302
+        assert _open(app, client, "/organisers/") == 200
+    return sessions
+
+
+NEW = "a brand new long password"
+
+
+def test_changing_your_password_ends_your_other_sessions(app: Flask, organiser: Organiser) -> None:
+    laptop, phone = _two_sessions(app, organiser)
+    data = {"current_password": PASSWORD, "new_password": NEW, "confirm_password": NEW}
+    assert _open(app, laptop, "/organisers/your-account/password", data) == 302
+    assert _open(app, laptop, "/organisers/") == 200  # the session that changed it carries on
+    assert _open(app, phone, "/organisers/") == 302  # the other one has to sign in again
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/password", {"new_password": NEW, "confirm_password": NEW}),
+        ("", {"role": "check_in", "active": "y"}),
+        ("", {"role": "organiser"}),  # not ticked: switched off
+    ],
+    ids=["new password", "new role", "switched off"],
+)
+def test_an_admins_change_ends_the_accounts_sessions(
+    app: Flask, admin: Organiser, organiser: Organiser, path: str, data: dict[str, str]
+) -> None:
+    account_id = organiser.id
+    admin_client = sign_in(app.test_client(), admin)
+    phone, _ = _two_sessions(app, organiser)
+    assert _open(app, admin_client, f"/organisers/accounts/{account_id}{path}", data) == 302
+    assert _open(app, phone, "/organisers/check-in") == 302
+    assert _open(app, admin_client, "/organisers/accounts") == 200
+
+
+def test_an_admin_setting_their_own_password_stays_signed_in(app: Flask, admin: Organiser) -> None:
+    admin_id = admin.id
+    laptop, phone = _two_sessions(app, admin)
+    data = {"new_password": NEW, "confirm_password": NEW}
+    assert _open(app, laptop, f"/organisers/accounts/{admin_id}/password", data) == 302
+    assert _open(app, laptop, "/organisers/accounts") == 200
+    assert _open(app, phone, "/organisers/accounts") == 302

@@ -14,6 +14,7 @@ from webinar.organisers.forms.accounts import (
     CreateAccountForm,
     SetPasswordForm,
 )
+from webinar.organisers.login import remember_session_version
 from webinar.organisers.roles import ALL_ROLES, current_organiser, role_required
 from webinar.organisers.services.accounts import (
     AccountExists,
@@ -50,7 +51,12 @@ def change_password() -> str | Response:
         except WrongPassword:
             form.current_password.errors.append("Your current password is not correct")
         else:
-            flash("Your password has been changed", "success")
+            # Every other session of this account has now ended; this one carries on.
+            remember_session_version(current_organiser())
+            flash(
+                "Your password has been changed. You have been signed out everywhere else.",
+                "success",
+            )
             return redirect(url_for("organisers.your_account"))
     return render_template("organisers/change_password.html", form=form)
 
@@ -81,6 +87,12 @@ def create_account() -> str | Response:
     return render_template("organisers/create_account.html", form=form)
 
 
+def _keep_own_session(account: Organiser) -> None:
+    """The account's sessions have ended; if it is the admin's own, this one carries on."""
+    if account.id == current_organiser().id:
+        remember_session_version(account)
+
+
 def _account_or_404(account_id: int) -> Organiser:
     account = db.session.get(Organiser, account_id)
     if account is None:
@@ -104,6 +116,7 @@ def change_account_page(account_id: int) -> str | Response:
         except LastAdmin:
             form.role.errors.append("There must always be at least one active admin")
         else:
+            _keep_own_session(account)
             flash("Account updated", "success")
             return redirect(url_for("organisers.list_accounts"))
     return render_template("organisers/change_account.html", form=form, account=account)
@@ -120,6 +133,7 @@ def set_account_password(account_id: int) -> str | Response:
             new_password=form.new_password.data or "",
             changed_by=current_organiser(),
         )
+        _keep_own_session(account)
         flash("New password set. Give it to them in person or by phone.", "success")
         return redirect(url_for("organisers.list_accounts"))
     return render_template("organisers/set_password.html", form=form, account=account)

@@ -11,7 +11,8 @@ from werkzeug.wrappers import Response
 
 from webinar.extensions import limiter
 from webinar.organisers.blueprint import blueprint
-from webinar.organisers.forms.accounts import SignInForm
+from webinar.organisers.forms.accounts import ConfirmForm, SignInForm
+from webinar.organisers.login import remember_session_version
 from webinar.organisers.roles import current_organiser
 from webinar.organisers.services.accounts import SignInFailed, record_sign_out, sign_in
 
@@ -62,13 +63,23 @@ def sign_in_page() -> str | Response:
             # A fresh session on sign-in, so nothing from before carries over.
             session.clear()
             login_user(organiser)
+            remember_session_version(organiser)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
     return render_template("organisers/sign_in.html", form=form)
 
 
 @blueprint.get("/sign-out")
+def sign_out_page() -> str | Response:
+    """A button, not a link: signing out changes state, so it is a POST with a CSRF token."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("organisers.sign_in_page"))
+    return render_template("organisers/sign_out.html", form=ConfirmForm())
+
+
+@blueprint.post("/sign-out")
 def sign_out() -> Response:
+    # CSRFProtect has checked the token before this runs (a forged POST gets a 400).
     if current_user.is_authenticated:
         record_sign_out(organiser=current_organiser())
     logout_user()
