@@ -170,3 +170,19 @@ def test_the_audit_log_copes_with_odd_page_numbers(
     sign_in(client, admin)
     page = check_page(client.get("/organisers/audit-log", query_string={"page": number}))
     assert text_of(page.find("h1")) == "Audit log"
+
+
+def test_a_tampered_role_gets_a_plain_message(client: FlaskClient, admin: Organiser) -> None:
+    sign_in(client, admin)
+    account = make_organiser(OrganiserRole.ORGANISER, "someone@police.example")
+    changed = check_page(client.post(f"/organisers/accounts/{account.id}", data={"role": "root"}))
+    assert field_errors(changed) == {"role": "Select a role"}
+    data = {
+        "email": "new@police.example",
+        "role": "root",
+        "new_password": NEW_PASSWORD,
+        "confirm_password": NEW_PASSWORD,
+    }
+    created = check_page(client.post("/organisers/accounts/new", data=data))
+    assert field_errors(created) == {"role": "Select a role"}
+    assert account.role == OrganiserRole.ORGANISER

@@ -11,7 +11,7 @@ from tests.factories import Factory
 from tests.organisers.conftest import flashed_messages, sign_in
 from tests.pages import check_page, text_of
 from webinar.extensions import db
-from webinar.models import Organiser, Registration
+from webinar.models import AuditEntry, Organiser, Registration
 
 #: The tests' frozen "now" is 10am on Saturday 28 November 2026.
 TODAY_6PM = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
@@ -63,6 +63,12 @@ def test_checking_someone_in_with_one_button(
         f"/organisers/events/{event.id}/attendees/{ann.id}/attended", data={"attended": "no"}
     )
     assert ann.attended_at_utc is None
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(entry.action, entry.event_id, entry.detail) for entry in entries] == [
+        ("attendance_marked", event.id, f"Registration {ann.id}: checked in"),
+        ("attendance_marked", event.id, f"Registration {ann.id}: check-in undone"),
+    ]
+    assert {entry.organiser_id for entry in entries} == {check_in_staff.id}
 
 
 def test_check_in_staff_cannot_open_other_days(

@@ -69,3 +69,13 @@ def test_messages_need_a_group_with_people_a_subject_and_text(
     assert field_errors(nobody) == {
         "audience": "Nobody in this group is registered. Choose another."
     }
+
+
+def test_a_tampered_group_gets_a_plain_message(
+    client: FlaskClient, organiser: Organiser, factory: Factory
+) -> None:
+    event = factory.event()
+    sign_in(client, organiser)
+    data = {"audience": "everyone-ever", "subject": "S", "body": "B"}
+    page = check_page(client.post(f"/organisers/events/{event.id}/message", data=data))
+    assert field_errors(page) == {"audience": "Select who should get this message"}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests.factories import Factory
 from tests.organisers.conftest import sign_in
-from tests.pages import check_page
+from tests.pages import check_page, text_of
 from webinar.extensions import db
 from webinar.models import AuditEntry, Organiser, Question, QuestionStatus
 
@@ -39,8 +39,12 @@ def test_marking_and_exporting_selected_questions(
     response = client.get(f"/organisers/events/{event.id}/questions.csv")
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert table == [["Question"], ["'=cmd|' /C calc'!A0"]]
-    entry = db.session.scalars(select(AuditEntry)).one()
-    assert (entry.action, entry.record_count) == ("questions_exported", 1)
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(entry.action, entry.record_count, entry.detail) for entry in entries] == [
+        ("question_status_changed", 1, f"Question {first.id} marked as selected"),
+        ("question_status_changed", 1, f"Question {second.id} marked as hidden"),
+        ("questions_exported", 1, ""),
+    ]
 
 
 def test_questions_of_another_event_cannot_be_changed(
@@ -61,3 +65,34 @@ def test_questions_of_another_event_cannot_be_changed(
         ).status_code
         == 400
     )
+
+
+def test_questions_give_no_clue_to_who_asked(
+    client: FlaskClient, organiser: Organiser, factory: Factory
+) -> None:
+    # The order and day received could be matched to the attendee list: neither is shown.
+    event = factory.event(accepts_questions=True)
+    for question in ("Why is the sky blue?", "are recordings kept?", "How do I start?"):
+        factory.registration(event, question=question)
+    sign_in(client, organiser)
+    page = check_page(client.get(f"/organisers/events/{event.id}/questions"))
+    headers = [text_of(header) for header in page.select("table thead th")]
+    assert "Received" not in headers
+    assert "28 November 2026" not in page.get_text()
+    questions = [text_of(row.select_one("td")) for row in page.select("table tbody tr")]
+    assert questions == ["are recordings kept?", "How do I start?", "Why is the sky blue?"]
+
+
+def test_exported_questions_are_in_alphabetical_order(
+    client: FlaskClient, organiser: Organiser, factory: Factory
+) -> None:
+    event = factory.event(accepts_questions=True)
+    for question in ("Zebra crossings?", "Apps?"):
+        factory.registration(event, question=question)
+    for question in db.session.scalars(select(Question)):
+        question.status = QuestionStatus.SELECTED
+    db.session.commit()
+    sign_in(client, organiser)
+    response = client.get(f"/organisers/events/{event.id}/questions.csv")
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert table == [["Question"], ["Apps?"], ["Zebra crossings?"]]

@@ -27,6 +27,8 @@ class AuditAction(enum.StrEnum):
     ATTENDEE_ADDED = "attendee_added"
     MESSAGE_QUEUED = "message_queued"
     QUESTIONS_EXPORTED = "questions_exported"
+    ATTENDANCE_MARKED = "attendance_marked"
+    QUESTION_STATUS_CHANGED = "question_status_changed"
 
     @property
     def label(self) -> str:

@@ -74,7 +74,10 @@ def mark_attended(event_id: int, registration_id: int) -> Response:
         attended = request.form.get("attended", "yes") == "yes"
         try:
             attendee_services.mark_attended(
-                registration=registration, attended=attended, now=utc_now()
+                registration=registration,
+                attended=attended,
+                organiser=current_organiser(),
+                now=utc_now(),
             )
         except attendee_services.NotBooked:
             flash("This person does not have a place, so cannot be checked in")

@@ -43,7 +43,9 @@ def change_question(event_id: int, question_id: int) -> Response:
     if new_status not in QuestionStatus.__members__.values():
         abort(400)
     if ConfirmForm().validate_on_submit():
-        set_question_status(question=question, status=QuestionStatus(new_status))
+        set_question_status(
+            question=question, status=QuestionStatus(new_status), organiser=current_organiser()
+        )
         flash(f"Question marked as {new_status}", "success")
     return redirect(url_for("organisers.list_questions_page", event_id=event.id))
 

@@ -97,6 +97,7 @@ class CreateAccountForm(FlaskForm):
         "Role",
         widget=GovRadioInput(),
         choices=[SelectChoice(value, label) for value, label in ROLE_CHOICES],
+        invalid_choice_message="Select a role",
         validators=[InputRequired(message="Select a role")],
     )
     new_password = _new_password_field("Temporary password")
@@ -109,6 +110,7 @@ class ChangeAccountForm(FlaskForm):
         "Role",
         widget=GovRadioInput(),
         choices=[SelectChoice(value, label) for value, label in ROLE_CHOICES],
+        invalid_choice_message="Select a role",
         validators=[InputRequired(message="Select a role")],
     )
     active = BooleanField(

@@ -74,6 +74,7 @@ class MessageForm(FlaskForm):
         "Who should get this message?",
         widget=GovRadioInput(),
         choices=[SelectChoice(value, label) for value, label in AUDIENCES],
+        invalid_choice_message="Select who should get this message",
         validators=[InputRequired(message="Select who should get this message")],
     )
     subject = StringField(

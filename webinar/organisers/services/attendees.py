@@ -133,11 +133,21 @@ def _active_registration_exists(event: Event, email: str) -> bool:
     return found is not None
 
 
-def mark_attended(*, registration: Registration, attended: bool, now: datetime) -> None:
+def mark_attended(
+    *, registration: Registration, attended: bool, organiser: Organiser, now: datetime
+) -> None:
     """Check someone in (or undo a mistaken check-in)."""
     if registration.status != RegistrationStatus.BOOKED:
         raise NotBooked
     registration.attended_at_utc = now if attended else None
+    record(
+        AuditAction.ATTENDANCE_MARKED,
+        organiser=organiser,
+        event=registration.event,
+        record_count=1,
+        detail=f"Registration {registration.id}: "
+        + ("checked in" if attended else "check-in undone"),
+    )
     db.session.commit()
 
 

@@ -12,6 +12,7 @@ from webinar.models import Event, Organiser, Question, QuestionStatus
 from webinar.organisers.audit import AuditAction, record
 from webinar.organisers.export import to_csv
 from webinar.organisers.queries import attendee_query
+from webinar.organisers.services.questions import ALPHABETICAL
 
 ATTENDEE_HEADER = (
     "Name",
@@ -53,7 +54,7 @@ def export_selected_questions(*, event: Event, organiser: Organiser) -> str:
             select(Question)
             .where(Question.event_id == event.id)
             .where(Question.status == QuestionStatus.SELECTED)
-            .order_by(Question.id)
+            .order_by(*ALPHABETICAL)
         )
     )
     record(
