@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from wtforms import Field, Form
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 # C0 controls except tab, newline and carriage return; DEL; C1 controls; and
 # bidirectional overrides that can disguise text.
@@ -63,3 +63,29 @@ class LocalPartLength:
         value: Any = field.data
         if isinstance(value, str) and len(value.rpartition("@")[0].encode()) > 64:
             raise ValidationError(self.message)
+
+
+NAME_MAX = 100
+EMAIL_MAX = 254
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+def name_validators(required_message: str) -> list[Any]:
+    """A person's name or nickname, as it will appear in emails to them."""
+    return [
+        DataRequired(message=required_message),
+        Length(max=NAME_MAX, message=f"Name must be {NAME_MAX} characters or fewer"),
+        PlainText("Name must only include letters, numbers, spaces and punctuation"),
+        NoAddresses("Name must not include a web address or email address"),
+    ]
+
+
+def email_validators(required_message: str) -> list[Any]:
+    """An address we can send to: refused at the form, not bounced later."""
+    return [
+        DataRequired(message=required_message),
+        Length(max=EMAIL_MAX, message=f"Email address must be {EMAIL_MAX} characters or fewer"),
+        PlainText(EMAIL_FORMAT),
+        LocalPartLength(EMAIL_FORMAT),
+        Email(message=EMAIL_FORMAT, check_deliverability=False, allow_smtputf8=False),
+    ]

@@ -10,12 +10,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from webinar.validators import LocalPartLength, NoAddresses, PlainText, strip_whitespace
+from webinar.validators import PlainText, email_validators, name_validators, strip_whitespace
 
-NAME_MAX = 100
-EMAIL_MAX = 254
 TEXT_MAX = 1000
 
 
@@ -25,29 +23,14 @@ class RegistrationForm(FlaskForm):
         widget=GovTextInput(),
         filters=[strip_whitespace],
         description="You do not need to give your full name.",
-        validators=[
-            DataRequired(message="Enter your name or a nickname"),
-            Length(max=NAME_MAX, message=f"Name must be {NAME_MAX} characters or fewer"),
-            PlainText("Name must only include letters, numbers, spaces and punctuation"),
-            NoAddresses("Name must not include a web address or email address"),
-        ],
+        validators=name_validators("Enter your name or a nickname"),
     )
     email = StringField(
         "Email address",
         widget=GovTextInput(),
         filters=[strip_whitespace],
         description="We’ll send your booking details and any joining link here.",
-        validators=[
-            DataRequired(message="Enter your email address"),
-            Length(max=EMAIL_MAX, message=f"Email address must be {EMAIL_MAX} characters or fewer"),
-            PlainText("Enter an email address in the correct format, like name@example.com"),
-            LocalPartLength("Enter an email address in the correct format, like name@example.com"),
-            Email(
-                message="Enter an email address in the correct format, like name@example.com",
-                check_deliverability=False,
-                allow_smtputf8=False,
-            ),
-        ],
+        validators=email_validators("Enter your email address"),
     )
     accessibility_needs = TextAreaField(
         "Accessibility needs (optional)",

@@ -11,13 +11,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
 from webinar.models import OrganiserRole
 from webinar.organisers.passwords import MAX_LENGTH, MIN_LENGTH
-from webinar.validators import PlainText, strip_whitespace
+from webinar.validators import email_validators, strip_whitespace
 
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 ROLE_CHOICES = [
     (OrganiserRole.ADMIN.value, "Admin: everything, including accounts and the audit log"),
     (OrganiserRole.ORGANISER.value, "Organiser: events, attendees, messages and questions"),
@@ -30,12 +29,7 @@ def _email_field(label: str) -> StringField:
         label,
         widget=GovTextInput(),
         filters=[strip_whitespace],
-        validators=[
-            InputRequired(message="Enter an email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            PlainText(EMAIL_FORMAT),
-            Email(message=EMAIL_FORMAT, check_deliverability=False),
-        ],
+        validators=email_validators("Enter an email address"),
     )
 
 

@@ -11,11 +11,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from webinar.validators import PlainText, strip_whitespace
-
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+from webinar.validators import PlainText, email_validators, name_validators, strip_whitespace
 
 
 class AddAttendeeForm(FlaskForm):
@@ -23,23 +21,14 @@ class AddAttendeeForm(FlaskForm):
         "Name or nickname",
         widget=GovTextInput(),
         filters=[strip_whitespace],
-        validators=[
-            InputRequired(message="Enter their name or a nickname"),
-            Length(max=100, message="Name must be 100 characters or fewer"),
-            PlainText("Name must only include letters, numbers, spaces and punctuation"),
-        ],
+        validators=name_validators("Enter their name or a nickname"),
     )
     email = StringField(
         "Email address",
         widget=GovTextInput(),
         filters=[strip_whitespace],
         description="They’ll be emailed their booking and a link to manage or cancel it.",
-        validators=[
-            InputRequired(message="Enter their email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            PlainText(EMAIL_FORMAT),
-            Email(message=EMAIL_FORMAT, check_deliverability=False, allow_smtputf8=False),
-        ],
+        validators=email_validators("Enter their email address"),
     )
     accessibility_needs = TextAreaField(
         "Accessibility needs (optional)",
