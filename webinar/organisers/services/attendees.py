@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,10 +13,10 @@ from webinar.organisers.audit import AuditAction, record
 from webinar.registrations.services import (
     EventFull,
     cancel_registration,
+    new_registration,
     normalise_email,
     take_place,
 )
-from webinar.security import hash_token, manage_token_for
 
 __all__ = [
     "AlreadyRegistered",
@@ -102,19 +101,16 @@ def add_attendee(
     if not take_place(event.id):
         db.session.rollback()
         raise EventFull
-    registration = Registration(
+    registration = new_registration(
         event=event,
-        calendar_uid=f"{uuid.uuid4()}@booking",
-        name=name.strip(),
+        name=name,
         email=email,
         status=RegistrationStatus.BOOKED,
-        accessibility_needs=accessibility_needs or None,
+        accessibility_needs=accessibility_needs,
         discreet=discreet,
-        created_at_utc=now,
-        status_changed_at_utc=now,
-        added_by_organiser=True,
+        now=now,
     )
-    registration.manage_token_hash = hash_token(manage_token_for(registration.calendar_uid))
+    registration.added_by_organiser = True
     db.session.add(registration)
     db.session.flush()
     emails.booking_confirmed_to_attendee(registration)
