@@ -240,3 +240,16 @@ def test_bodies_that_are_not_forms_are_refused_without_a_crash(
     assert response.status_code == 415
     check_page(response)
     assert db.session.query(Registration).count() == 0
+
+
+def test_every_hint_a_field_points_to_has_words_in_it(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(accepts_questions=True)
+
+    page = check_page(client.get(f"/events/{event.slug}/register"))
+
+    for field in page.select("[aria-describedby]"):
+        for identifier in str(field["aria-describedby"]).split():
+            described = page.find(id=identifier)
+            assert described is not None and text_of(described), identifier

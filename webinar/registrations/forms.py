@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -13,6 +12,7 @@ from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from webinar.validators import PlainText, email_validators, name_validators, strip_whitespace
+from webinar.widgets import CheckboxInput
 
 TEXT_MAX = 1000
 
@@ -67,13 +67,13 @@ class RegistrationForm(FlaskForm):
     )
     discreet = BooleanField(
         "Send me discreet messages",
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
         description="Emails will come from “Bookings” with the subject “Your booking”, and "
         "calendar entries will have a neutral title, so they do not mention this campaign.",
     )
     consent = BooleanField(
         "I have read the privacy notice and agree to my details being used to manage my booking",
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
         validators=[
             InputRequired(
                 message="Confirm you have read the privacy notice and agree to your details "

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
     GovPasswordInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
@@ -16,6 +14,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from webinar.models import OrganiserRole
 from webinar.organisers.passwords import MAX_LENGTH, MIN_LENGTH
 from webinar.validators import email_validators, strip_whitespace
+from webinar.widgets import CheckboxInput, RadioInput
 
 ROLE_CHOICES = [
     (OrganiserRole.ADMIN.value, "Admin: everything, including accounts and the audit log"),
@@ -89,7 +88,7 @@ class CreateAccountForm(FlaskForm):
     email = _email_field("Email address")
     role = RadioField(
         "Role",
-        widget=GovRadioInput(),
+        widget=RadioInput(),
         choices=[SelectChoice(value, label) for value, label in ROLE_CHOICES],
         invalid_choice_message="Select a role",
         validators=[InputRequired(message="Select a role")],
@@ -102,14 +101,14 @@ class CreateAccountForm(FlaskForm):
 class ChangeAccountForm(FlaskForm):
     role = RadioField(
         "Role",
-        widget=GovRadioInput(),
+        widget=RadioInput(),
         choices=[SelectChoice(value, label) for value, label in ROLE_CHOICES],
         invalid_choice_message="Select a role",
         validators=[InputRequired(message="Select a role")],
     )
     active = BooleanField(
         "This account can sign in",
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
         description="Untick to switch the account off. Its audit entries are kept.",
     )
     submit = SubmitField("Save changes", widget=GovSubmitInput())

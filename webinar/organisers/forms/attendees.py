@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -14,6 +12,7 @@ from wtforms import BooleanField, RadioField, SelectChoice, StringField, SubmitF
 from wtforms.validators import InputRequired, Length, Optional
 
 from webinar.validators import PlainText, email_validators, name_validators, strip_whitespace
+from webinar.widgets import CheckboxInput, RadioInput
 
 
 class AddAttendeeForm(FlaskForm):
@@ -45,7 +44,7 @@ class AddAttendeeForm(FlaskForm):
     )
     discreet = BooleanField(
         "Send them discreet messages",
-        widget=GovCheckboxInput(),
+        widget=CheckboxInput(),
         description="A neutral sender, subject and calendar title.",
     )
     submit = SubmitField("Add person", widget=GovSubmitInput())
@@ -61,7 +60,7 @@ AUDIENCES = [
 class MessageForm(FlaskForm):
     audience = RadioField(
         "Who should get this message?",
-        widget=GovRadioInput(),
+        widget=RadioInput(),
         choices=[SelectChoice(value, label) for value, label in AUDIENCES],
         invalid_choice_message="Select who should get this message",
         validators=[InputRequired(message="Select who should get this message")],

@@ -7,8 +7,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -45,6 +43,7 @@ from webinar.organisers.forms.fields import (
 )
 from webinar.organisers.services.events import EventDetails
 from webinar.validators import PlainText, strip_whitespace
+from webinar.widgets import CheckboxInput, RadioInput
 
 PLAIN = "{} must only include letters, numbers, spaces and punctuation"
 
@@ -83,7 +82,7 @@ class EventForm(FlaskForm):
     description = _text("Description", "a description", 5000, multiline=True)
     format = RadioField(
         "Format",
-        widget=GovRadioInput(),
+        widget=RadioInput(),
         choices=[SelectChoice(choice.value, choice.label) for choice in EventFormat],
         invalid_choice_message="Select the event’s format",
         validators=[InputRequired(message="Select the event’s format")],
@@ -119,9 +118,9 @@ class EventForm(FlaskForm):
             NumberRange(min=1, max=100000, message="Number of places must be between 1 and 100000"),
         ],
     )
-    waiting_list_enabled = BooleanField("Offer a waiting list when full", widget=GovCheckboxInput())
+    waiting_list_enabled = BooleanField("Offer a waiting list when full", widget=CheckboxInput())
     accepts_questions = BooleanField(
-        "Ask people for questions for the panel", widget=GovCheckboxInput()
+        "Ask people for questions for the panel", widget=CheckboxInput()
     )
     opens_date = UKDateField(
         "Registration opens (optional)",
