@@ -77,6 +77,9 @@ ROUTES = [
     Route("add_attendee_page", "GET", "/organisers/events/{event}/attendees/add", EVENT_TEAM),
     Route("add_attendee_page", "POST", "/organisers/events/{event}/attendees/add", EVENT_TEAM),
     Route("export_attendees_page", "GET", "/organisers/events/{event}/attendees.csv", EVENT_TEAM),
+    Route(
+        "export_attendees_xlsx_page", "GET", "/organisers/events/{event}/attendees.xlsx", EVENT_TEAM
+    ),
     Route("message_attendees", "GET", "/organisers/events/{event}/message", EVENT_TEAM),
     Route("message_attendees", "POST", "/organisers/events/{event}/message", EVENT_TEAM),
     Route("list_questions_page", "GET", "/organisers/events/{event}/questions", EVENT_TEAM),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pytest
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from tests.factories import Factory
@@ -22,6 +24,7 @@ from webinar.models import (
     Registration,
     RegistrationStatus,
 )
+from webinar.organisers.export import XLSX_MIMETYPE
 from webinar.organisers.queries import PAGE_SIZE, mask_email
 
 
@@ -274,6 +277,39 @@ def test_the_csv_download_is_complete_formula_safe_and_audited(
     assert table[0][:3] == ["Name", "Email address", "Status"]
     assert table[1][:3] == ['\'=HYPERLINK("http://evil")', "a@example.com", "booked"]
     assert table[2][3] == "'@SUM(1)"
+    entry = last_audit()
+    assert (entry.action, entry.event_id, entry.record_count) == (
+        "attendees_exported",
+        event.id,
+        2,
+    )
+
+
+def test_the_excel_download_holds_text_never_formulas_and_is_audited(
+    signed_in: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event()
+    factory.registration(event, name='=HYPERLINK("http://evil")', email="a@example.com")
+    factory.registration(event, name="+44 7700 900000", email="b@example.com")
+
+    response = signed_in.get(f"/organisers/events/{event.id}/attendees.xlsx")
+
+    assert response.status_code == 200
+    assert response.mimetype == XLSX_MIMETYPE
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="attendees-{event.slug}.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows())
+    assert [cell.value for cell in rows[0][:3]] == ["Name", "Email address", "Status"]
+    formula, phone = rows[1][0], rows[2][0]
+    assert formula.value == '=HYPERLINK("http://evil")' and formula.data_type == "s"
+    assert formula.quotePrefix and phone.quotePrefix
+    assert all(cell.data_type == "s" for row in rows for cell in row if cell.value is not None)
+    assert b"<f>" not in zipfile.ZipFile(io.BytesIO(response.get_data())).read(
+        "xl/worksheets/sheet1.xml"
+    )
     entry = last_audit()
     assert (entry.action, entry.event_id, entry.record_count) == (
         "attendees_exported",

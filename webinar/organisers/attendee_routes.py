@@ -11,7 +11,7 @@ from webinar.extensions import db
 from webinar.models import Event, EventStatus, Registration, RegistrationStatus, utc_now
 from webinar.organisers.blueprint import blueprint
 from webinar.organisers.event_routes import event_or_404
-from webinar.organisers.export import csv_download
+from webinar.organisers.export import csv_download, xlsx_download
 from webinar.organisers.forms.accounts import ConfirmForm
 from webinar.organisers.forms.attendees import AddAttendeeForm
 from webinar.organisers.queries import (
@@ -33,7 +33,7 @@ from webinar.organisers.services.attendees import (
     offer_place,
     record_reveal,
 )
-from webinar.organisers.services.exports import export_attendees
+from webinar.organisers.services.exports import export_attendees, export_attendees_xlsx
 
 
 def registration_or_404(event: Event, registration_id: int) -> Registration:
@@ -167,3 +167,11 @@ def export_attendees_page(event_id: int) -> Response:
     event = event_or_404(event_id)
     content = export_attendees(event=event, organiser=current_organiser())
     return csv_download(content, filename=f"attendees-{event.slug}.csv")
+
+
+@blueprint.get("/events/<int:event_id>/attendees.xlsx")
+@role_required(*EVENT_ROLES)
+def export_attendees_xlsx_page(event_id: int) -> Response:
+    event = event_or_404(event_id)
+    content = export_attendees_xlsx(event=event, organiser=current_organiser())
+    return xlsx_download(content, filename=f"attendees-{event.slug}.xlsx")

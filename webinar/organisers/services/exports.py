@@ -10,7 +10,7 @@ from webinar.extensions import db
 from webinar.filters import to_london
 from webinar.models import Event, Organiser, Question, QuestionStatus
 from webinar.organisers.audit import AuditAction, record
-from webinar.organisers.export import to_csv
+from webinar.organisers.export import to_csv, to_xlsx
 from webinar.organisers.queries import attendee_query
 from webinar.organisers.services.questions import ALPHABETICAL
 
@@ -30,8 +30,19 @@ def _uk(instant: datetime | None) -> str:
 
 
 def export_attendees(*, event: Event, organiser: Organiser) -> str:
+    """The attendee list as CSV; audited."""
+    return to_csv(ATTENDEE_HEADER, _attendee_rows(event=event, organiser=organiser))
+
+
+def export_attendees_xlsx(*, event: Event, organiser: Organiser) -> bytes:
+    """The attendee list as an Excel workbook; audited."""
+    rows = _attendee_rows(event=event, organiser=organiser)
+    return to_xlsx(ATTENDEE_HEADER, rows, title="Attendees")
+
+
+def _attendee_rows(*, event: Event, organiser: Organiser) -> list[tuple[str, ...]]:
     registrations = list(db.session.scalars(attendee_query(event)))
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             registration.name,
             registration.email,
@@ -45,7 +56,7 @@ def export_attendees(*, event: Event, organiser: Organiser) -> str:
     ]
     record(AuditAction.ATTENDEES_EXPORTED, organiser=organiser, event=event, record_count=len(rows))
     db.session.commit()
-    return to_csv(ATTENDEE_HEADER, rows)
+    return rows
 
 
 def export_selected_questions(*, event: Event, organiser: Organiser) -> str:
