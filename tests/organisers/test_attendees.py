@@ -327,3 +327,30 @@ def test_a_registration_from_another_event_is_not_found(
     response = signed_in.get(f"/organisers/events/{other.id}/attendees/{ann.id}/cancel")
     assert response.status_code == 404
     assert parse(response).find("h1") is not None
+
+
+def test_adding_someone_who_registered_a_moment_ago_is_refused_cleanly(
+    organiser: Organiser, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from webinar.organisers.services import attendees
+
+    event = factory.event(capacity=5)
+    factory.registration(event, email="same@example.com")
+    # The race: our check ran before their registration committed.
+    monkeypatch.setattr(attendees, "_active_registration_exists", lambda *_: False)
+
+    with pytest.raises(attendees.AlreadyRegistered):
+        attendees.add_attendee(
+            event=event,
+            name="Same Person",
+            email="same@example.com",
+            accessibility_needs=None,
+            discreet=False,
+            organiser=organiser,
+            now=datetime(2026, 11, 28, 10, tzinfo=UTC),
+        )
+
+    db.session.refresh(event)
+    assert event.places_taken == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from webinar import emails
 from webinar.extensions import db
@@ -112,7 +113,12 @@ def add_attendee(
     )
     registration.added_by_organiser = True
     db.session.add(registration)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # They registered themselves a moment ago: the partial unique index caught it.
+        db.session.rollback()
+        raise AlreadyRegistered from None
     emails.booking_confirmed_to_attendee(registration)
     record(AuditAction.ATTENDEE_ADDED, organiser=organiser, event=event, record_count=1)
     db.session.commit()
