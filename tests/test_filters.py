@@ -38,3 +38,15 @@ def test_an_event_across_midnight_names_both_days() -> None:
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         govuk_time(datetime(2026, 12, 2, 18, 0))
+
+
+def test_paragraphs_split_on_blank_lines_whatever_the_line_endings() -> None:
+    from webinar.filters import paragraphs
+
+    assert paragraphs("One.\r\n\r\nTwo.\n\nThree.\r\n  \r\nFour.") == [
+        "One.",
+        "Two.",
+        "Three.",
+        "Four.",
+    ]
+    assert paragraphs(None) == []

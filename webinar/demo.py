@@ -86,7 +86,8 @@ def demo_events(today: date) -> list[DemoEvent]:
             hosted_by="Stalking Prevention & Intervention Unit (SPIU) and Victim Engagement "
             "Officers",
             capacity=500,
-            joining_link="https://meet.example.org/spiu-stalking-webinar",
+            # Neutral: people who asked for discreet messages get this link too.
+            joining_link="https://meet.example.org/j/4821-7730",
             accepts_questions=True,
             accessibility="Live captions are provided. Tell us if you need a British Sign "
             "Language interpreter when you register.",
@@ -122,7 +123,7 @@ def demo_events(today: date) -> list[DemoEvent]:
             ends=time(13, 15),
             hosted_by="Safeguarding team",
             capacity=300,
-            joining_link="https://meet.example.org/coercive-control",
+            joining_link="https://meet.example.org/j/5093-1184",
             accessibility="Live captions are provided.",
             discreet_title="Online session",
         ),
@@ -176,7 +177,7 @@ def demo_events(today: date) -> list[DemoEvent]:
             hosted_by="Domestic abuse lead and partners",
             capacity=80,
             venue="Luton Central Library, St George’s Square, Luton LU1 2NG",
-            joining_link="https://meet.example.org/community-safety-evening",
+            joining_link="https://meet.example.org/j/6617-2045",
             waiting_list=True,
             accessibility="Step-free access. Live captions for people joining online.",
         ),

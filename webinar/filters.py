@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -55,8 +56,17 @@ def govuk_datetime(instant: datetime) -> str:
     return f"{govuk_time(instant)} on {govuk_date(instant)}"
 
 
+_BLANK_LINES = re.compile(r"(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)")
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Split typed text on blank lines, whatever line endings the browser sent."""
+    return [part.strip() for part in _BLANK_LINES.split(text or "") if part.strip()]
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(govuk_time)
+    app.add_template_filter(paragraphs)
     app.add_template_filter(govuk_date)
     app.add_template_filter(govuk_date_short)
     app.add_template_filter(govuk_datetime)

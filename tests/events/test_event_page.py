@@ -111,3 +111,14 @@ def test_drafts_and_unknown_events_are_not_found(client: FlaskClient, factory: F
         response = client.get(url)
         assert response.status_code == 404
         assert text_of(check_page(response).find("h1")) == "Page not found"
+
+
+def test_a_description_typed_in_a_browser_keeps_its_paragraphs(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(description="First paragraph.\r\n\r\nSecond paragraph.")
+
+    page = check_page(client.get(f"/events/{event.slug}"))
+
+    texts = [text_of(p) for p in page.select("main p.govuk-body")]
+    assert "First paragraph." in texts and "Second paragraph." in texts

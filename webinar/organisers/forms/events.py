@@ -100,7 +100,9 @@ class EventForm(FlaskForm):
         "Joining link (for online events)",
         widget=GovTextInput(),
         filters=[strip_whitespace],
-        description="Only sent to people who register. Never shown on the public pages.",
+        description="Only sent to people who register, never shown on the public pages. "
+        "People who asked for discreet messages get it too, so use a link that does not "
+        "name the campaign.",
         validators=[
             Optional(),
             Length(max=500, message="Joining link must be 500 characters or fewer"),
