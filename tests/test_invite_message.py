@@ -304,3 +304,27 @@ def test_smtp_server_can_refuse_messages_with_a_chosen_code(
     assert temporary.value.smtp_code == 451
     assert permanent.value.smtp_code == 550
     assert len(smtp_server.messages) == 1
+
+
+def test_a_long_subject_arrives_without_a_leading_space() -> None:
+    import email
+    from email import policy as email_policy
+
+    from webinar.invite_message import build_message as build
+
+    subject = "Booking cancelled: Domestic abuse champions at work: a workshop for employers"
+    message = build(
+        sender_name="Events",
+        sender_email="events@example.org",
+        recipient_email="a@example.com",
+        subject=subject,
+        text_body="x" * 300,
+        html_body="<p>" + "y" * 300 + "</p>",
+        message_id="<long-subject@example.org>",
+    )
+    raw = message.as_bytes()
+
+    parsed = email.message_from_bytes(raw, policy=email_policy.default)
+    assert parsed["Subject"] == subject
+    body = raw.split(b"\r\n\r\n", 1)[1]
+    assert all(len(line) <= 76 for line in body.split(b"\r\n")), "encoded bodies keep 76"

@@ -71,8 +71,7 @@ class InviteMessage(Message):
             # This class only builds the multipart/alternative shape RFC 6047 and
             # Exchange use; refuse these rather than silently drop them.
             raise ValueError("InviteMessage supports no attachments, Cc, Bcc or alts")
-        # policy.SMTP folds headers with CRLF and encodes non-ASCII as RFC 2047 words.
-        message = MIMEMultipart("alternative", policy=policy.SMTP)
+        message = MIMEMultipart("alternative", policy=HEADER_POLICY)
         message["From"] = _mailbox(self.sender_name, self.sender)
         message["To"] = _mailbox(self.recipient_name or "", self.recipients[0])
         message["Subject"] = self.subject
@@ -86,6 +85,16 @@ class InviteMessage(Message):
             # Exchange's own shape: the calendar is the last alternative, inline.
             message.attach(_calendar_part(self.calendar, method=self.calendar_method))
         return message
+
+
+#: policy.SMTP folds headers with CRLF and encodes non-ASCII as RFC 2047 words. At its
+#: 78-character limit the standard library folds a long Subject straight after the colon,
+#: which mail clients then show with a leading space; RFC 5322 2.1.1 allows lines of up to
+#: 998 characters. Only headers are affected: the parts' bodies are already encoded
+#: (quoted-printable and base64 lines stay at 76).
+HEADER_POLICY = policy.SMTP.clone(max_line_length=998)
+#: RFC 2045 6.7: quoted-printable lines are at most 76 characters (policy.SMTP allows 78).
+BODY_POLICY = policy.SMTP.clone(max_line_length=76)
 
 
 def build_message(
@@ -126,7 +135,7 @@ def build_message(
 
 def _text_part(text: str, *, subtype: str) -> MIMEPart:
     """Return a UTF-8 text part, quoted-printable so it needs no 8BITMIME."""
-    part = MIMEPart(policy=policy.SMTP)
+    part = MIMEPart(policy=BODY_POLICY)
     # An explicit cte, because importing flask_mail makes the utf-8 charset default 8bit.
     part.set_content(text, subtype=subtype, charset="utf-8", cte="quoted-printable")
     return part
@@ -134,7 +143,7 @@ def _text_part(text: str, *, subtype: str) -> MIMEPart:
 
 def _calendar_part(calendar: bytes, *, method: str) -> MIMEPart:
     """Return the inline text/calendar part of RFC 6047 section 2.4."""
-    part = MIMEPart(policy=policy.SMTP)
+    part = MIMEPart(policy=BODY_POLICY)
     part.set_content(
         calendar,
         maintype="text",
