@@ -253,3 +253,16 @@ def test_every_hint_a_field_points_to_has_words_in_it(
         for identifier in str(field["aria-describedby"]).split():
             described = page.find(id=identifier)
             assert described is not None and text_of(described), identifier
+
+
+def test_a_full_event_asks_people_to_join_the_waiting_list(
+    client: FlaskClient, factory: Factory
+) -> None:
+    event = factory.event(capacity=1, places_taken=1, waiting_list_enabled=True)
+
+    page = check_page(client.get(f"/events/{event.slug}/register"))
+
+    assert text_of(page.find("h1")) == "Join the waiting list"
+    button = page.select_one("main form button[type=submit]")
+    assert button is not None and text_of(button) == "Join the waiting list"
+    assert "we’ll email you if a place becomes free" in text_of(page.find("main"))
