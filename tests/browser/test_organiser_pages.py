@@ -66,6 +66,12 @@ def test_every_organiser_page_loads_cleanly_for_an_admin(
         assert page.title().startswith(page.get_by_role("heading", level=1).inner_text()), path
         assert problems.csp_violations(page) == [], path
 
+    # On a phone, wide tables scroll in their own box; the page itself does not.
+    page.set_viewport_size({"width": 375, "height": 740})
+    for path in ("/organisers/", f"/organisers/events/{event_id}/attendees", "/organisers/events"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+
     assert problems.page_errors == []
     assert problems.console_errors == []
     assert problems.other_hosts == []

@@ -96,3 +96,18 @@ def test_exported_questions_are_in_alphabetical_order(
     response = client.get(f"/organisers/events/{event.id}/questions.csv")
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert table == [["Question"], ["Apps?"], ["Zebra crossings?"]]
+
+
+def test_each_rows_buttons_name_their_own_question(
+    client: FlaskClient, organiser: Organiser, factory: Factory
+) -> None:
+    event = factory.event(accepts_questions=True)
+    for text in ("Alpha?", "Beta?"):
+        factory.registration(event, question=text)
+    sign_in(client, organiser)
+
+    page = check_page(client.get(f"/organisers/events/{event.id}/questions"))
+
+    for number, row in enumerate(page.select("tbody tr"), start=1):
+        labels = {text_of(button) for button in row.select("button")}
+        assert labels and all(label.endswith(f": question {number}") for label in labels)
