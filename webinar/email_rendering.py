@@ -61,6 +61,9 @@ class UnknownEmailKind(ValueError):
     """An outbox row names an email this version cannot render."""
 
 
+FIRST_INVITES = frozenset({emails.BOOKING_CONFIRMED, emails.PLACE_OFFERED})
+
+
 def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage | None:
     """The message for this row, or None when it should no longer be sent."""
     if row.kind not in SUBJECTS:
@@ -110,7 +113,9 @@ def _invite(
         sender=sender,
         cancelled=method == "CANCEL",
     )
-    if method == "REQUEST":
+    if method == "REQUEST" and row.kind in FIRST_INVITES:
+        # Only with the first invitation: an entry added through these links is not
+        # updated by later invitations, so offering them again would make duplicates.
         context["google_link"] = google_calendar_link(entry)
         context["outlook_link"] = outlook_calendar_link(entry)
     return build_invite(
@@ -196,6 +201,10 @@ def _context(
         "with_invite": bool(payload.get(emails.WITH_INVITE, True)),
         "payload": payload,
         "organisation_name": current_app.config["ORGANISATION_NAME"],
+        "contact_email": current_app.config["CONTACT_EMAIL"],
+        "still_active": registration is not None
+        and registration.status != RegistrationStatus.CANCELLED
+        and event.status != EventStatus.CANCELLED,
         "google_link": None,
         "outlook_link": None,
     }

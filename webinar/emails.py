@@ -86,7 +86,7 @@ def already_registered_to_attendee(registration: Registration) -> None:
 
 
 def booking_cancelled_to_attendee(
-    registration: Registration, *, had_place: bool | None = None
+    registration: Registration, *, had_place: bool | None = None, by_organiser: bool = False
 ) -> None:
     """A cancellation of the calendar entry, or a plain email for the waiting list."""
     if had_place is None:
@@ -99,7 +99,7 @@ def booking_cancelled_to_attendee(
         event=registration.event,
         calendar_sequence=registration.calendar_sequence,
         dedupe_key=_key(registration, BOOKING_CANCELLED, registration.calendar_sequence),
-        payload={WITH_INVITE: had_place},
+        payload={WITH_INVITE: had_place, "by_organiser": by_organiser},
     )
 
 

@@ -195,7 +195,9 @@ def find_registration_by_token(token: str) -> Registration | None:
     )
 
 
-def cancel_registration(*, registration: Registration, now: datetime) -> None:
+def cancel_registration(
+    *, registration: Registration, now: datetime, by_organiser: bool = False
+) -> None:
     """Cancel a booking or leave the waiting list; a freed place goes to the next person."""
     if registration.status == RegistrationStatus.CANCELLED:
         return
@@ -206,7 +208,9 @@ def cancel_registration(*, registration: Registration, now: datetime) -> None:
     registration.calendar_sequence += 1
     event = registration.event
     event.cancellations_count += 1
-    emails.booking_cancelled_to_attendee(registration, had_place=was_booked)
+    emails.booking_cancelled_to_attendee(
+        registration, had_place=was_booked, by_organiser=by_organiser
+    )
     db.session.flush()
     if was_booked:
         give_up_place(event.id)

@@ -58,7 +58,7 @@ def cancel_booking(*, registration: Registration, organiser: Organiser, now: dat
         record_count=1,
         detail=f"Registration {registration.id} ({registration.status.value})",
     )
-    cancel_registration(registration=registration, now=now)
+    cancel_registration(registration=registration, now=now, by_organiser=True)
 
 
 def offer_place(*, registration: Registration, organiser: Organiser, now: datetime) -> None:
