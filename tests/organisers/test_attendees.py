@@ -354,3 +354,23 @@ def test_adding_someone_who_registered_a_moment_ago_is_refused_cleanly(
 
     db.session.refresh(event)
     assert event.places_taken == 1
+
+
+def test_the_list_shows_booked_then_waiting_in_queue_order_then_cancelled(
+    signed_in: FlaskClient, factory: Factory
+) -> None:
+    from datetime import UTC, datetime
+
+    from webinar.registrations.services import cancel_registration
+
+    event = factory.event(capacity=2, waiting_list_enabled=True)
+    first = factory.registration(event, name="First")
+    factory.registration(event, name="Second")
+    factory.registration(event, name="Waiting one")
+    factory.registration(event, name="Waiting two")
+    cancel_registration(registration=first, now=datetime.now(UTC))
+
+    page = check_page(signed_in.get(f"/organisers/events/{event.id}/attendees"))
+
+    names = [text_of(row.select_one("td")) for row in page.select("table tbody tr")]
+    assert names == ["Second", "Waiting one", "Waiting two", "First"]

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from webinar.extensions import db
 from webinar.filters import LONDON, to_london
@@ -139,8 +139,14 @@ def attendee_query(
         query = query.where(Registration.attended_at_utc.is_not(None))
     elif status != AttendeeFilter.ALL:
         query = query.where(Registration.status == RegistrationStatus(status.value))
+    # Booked, then the waiting list in queue order, then cancellations.
+    group = case(
+        (Registration.status == RegistrationStatus.BOOKED, 0),
+        (Registration.status == RegistrationStatus.WAITING, 1),
+        else_=2,
+    )
     return _search(query, search.strip()).order_by(
-        Registration.status_changed_at_utc, Registration.id
+        group, Registration.status_changed_at_utc, Registration.id
     )
 
 
