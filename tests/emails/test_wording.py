@@ -68,3 +68,17 @@ def test_a_cancelled_event_names_itself_and_offers_no_cancelling(
     assert "We’re sorry: Summer safety talk has been cancelled." in named
     assert "We’re sorry: the session you booked has been cancelled." in discreet
     assert all("Manage or cancel" not in text for text in texts.values())
+
+
+def test_a_discreet_online_booking_points_to_the_joining_link_below(
+    app: Flask, factory: Factory, smtp_server: SMTPServer
+) -> None:
+    use_smtp(app, smtp_server)
+    event = factory.event(venue=None, joining_link="https://meet.example.org/j/1234")
+    factory.registration(event, email="quiet@example.com", discreet=True)
+
+    send_now()
+
+    text = text_of(smtp_server.wait_for(1)[0])
+    assert "Where: online (the joining link is below)" in text
+    assert text.index("Where:") < text.index("Joining link: https://meet.example.org/j/1234")
