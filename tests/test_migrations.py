@@ -36,3 +36,42 @@ def test_upgrade_builds_the_schema_the_models_describe(database_uri: str, tmp_pa
         inspector_engine.dispose()
         assert tables <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_questions_asked_before_0002_get_a_random_public_id(
+    database_uri: str, tmp_path: Path
+) -> None:
+    from sqlalchemy import text
+
+    app = create_app(base_config(database_uri, tmp_path))
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO event (slug, title, summary, description, format, status,"
+                    " starts_at_utc, ends_at_utc, accessibility_information, hosted_by,"
+                    " capacity, places_taken, waiting_list_enabled, accepts_questions,"
+                    " discreet_title, calendar_sequence, created_at_utc, updated_at_utc,"
+                    " cancellations_count) VALUES ('e', 'E', 's', 'd', 'online', 'published',"
+                    " '2026-12-02 18:00:00', '2026-12-02 19:00:00', '', 'h', 10, 0, false,"
+                    " true, 'Appointment', 0, '2026-11-01 00:00:00', '2026-11-01 00:00:00', 0)"
+                )
+            )
+            for words in ("First?", "Second?"):
+                connection.execute(
+                    text(
+                        "INSERT INTO question (event_id, text, status, received_on)"
+                        " SELECT id, :words, 'new', '2026-11-28 00:00:00' FROM event"
+                    ),
+                    {"words": words},
+                )
+
+        upgrade()
+
+        with db.engine.connect() as connection:
+            ids = [row[0] for row in connection.execute(text("SELECT public_id FROM question"))]
+        assert len(ids) == len(set(ids)) == 2
+        assert all(len(public_id) >= 16 and not public_id.isdigit() for public_id in ids)
+        downgrade(revision="base")
+        db.engine.dispose()

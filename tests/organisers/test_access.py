@@ -122,7 +122,7 @@ def ids(app: Flask, factory: Factory) -> dict[str, int]:
     return {
         "event": event.id,
         "registration": registration.id,
-        "question": question.id,
+        "question": question.public_id,
         "account": account.id,
     }
 

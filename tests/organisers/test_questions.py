@@ -30,8 +30,8 @@ def test_marking_and_exporting_selected_questions(
     assert "Asker" not in page.get_text() and "asker@example.com" not in page.get_text()
 
     url = f"/organisers/events/{event.id}/questions"
-    client.post(f"{url}/{first.id}", data={"status": "selected"})
-    client.post(f"{url}/{second.id}", data={"status": "hidden"})
+    client.post(f"{url}/{first.public_id}", data={"status": "selected"})
+    client.post(f"{url}/{second.public_id}", data={"status": "hidden"})
     assert (first.status, second.status) == (QuestionStatus.SELECTED, QuestionStatus.HIDDEN)
     selected = check_page(client.get(url, query_string={"status": "selected"}))
     assert "How do I report stalking?" not in selected.get_text()
@@ -41,8 +41,8 @@ def test_marking_and_exporting_selected_questions(
     assert table == [["Question"], ["'=cmd|' /C calc'!A0"]]
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(entry.action, entry.record_count, entry.detail) for entry in entries] == [
-        ("question_status_changed", 1, f"Question {first.id} marked as selected"),
-        ("question_status_changed", 1, f"Question {second.id} marked as hidden"),
+        ("question_status_changed", 1, f"Question {first.public_id} marked as selected"),
+        ("question_status_changed", 1, f"Question {second.public_id} marked as hidden"),
         ("questions_exported", 1, ""),
     ]
 
@@ -56,12 +56,13 @@ def test_questions_of_another_event_cannot_be_changed(
     question = db.session.scalars(select(Question)).one()
     sign_in(client, organiser)
     response = client.post(
-        f"/organisers/events/{other.id}/questions/{question.id}", data={"status": "answered"}
+        f"/organisers/events/{other.id}/questions/{question.public_id}", data={"status": "answered"}
     )
     assert response.status_code == 404
     assert (
         client.post(
-            f"/organisers/events/{event.id}/questions/{question.id}", data={"status": "bogus"}
+            f"/organisers/events/{event.id}/questions/{question.public_id}",
+            data={"status": "bogus"},
         ).status_code
         == 400
     )

@@ -179,7 +179,7 @@ def test_a_question_is_stored_without_any_link_to_who_asked(
     question = db.session.query(Question).one()
     assert question.text == "How do Stalking Protection Orders work?"
     columns = set(Question.__table__.columns.keys())
-    assert columns == {"id", "event_id", "text", "status", "received_on"}
+    assert columns == {"id", "public_id", "event_id", "text", "status", "received_on"}
     assert (question.received_on.hour, question.received_on.minute) == (0, 0)
 
 

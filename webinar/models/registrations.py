@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -75,12 +76,18 @@ class QuestionStatus(enum.StrEnum):
     HIDDEN = "hidden"
 
 
+def new_public_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
 class Question(Base):
     """A question for the panel, stored with no link to who asked it."""
 
     __tablename__ = "question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: What organisers' pages use: random, so its order says nothing about who asked when.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[QuestionStatus] = mapped_column(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from webinar.extensions import db
@@ -32,11 +33,11 @@ def list_questions_page(event_id: int) -> str:
     )
 
 
-@blueprint.post("/events/<int:event_id>/questions/<int:question_id>")
+@blueprint.post("/events/<int:event_id>/questions/<question_id>")
 @role_required(*EVENT_ROLES)
-def change_question(event_id: int, question_id: int) -> Response:
+def change_question(event_id: int, question_id: str) -> Response:
     event = event_or_404(event_id)
-    question = db.session.get(Question, question_id)
+    question = db.session.scalar(select(Question).where(Question.public_id == question_id))
     if question is None or question.event_id != event.id:
         abort(404)
     new_status = request.form.get("status", "")

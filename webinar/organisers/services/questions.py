@@ -29,6 +29,6 @@ def set_question_status(
         organiser=organiser,
         event=question.event,
         record_count=1,
-        detail=f"Question {question.id} marked as {status.value}",
+        detail=f"Question {question.public_id} marked as {status.value}",
     )
     db.session.commit()
