@@ -101,3 +101,22 @@ def test_people_on_the_waiting_list_cannot_be_checked_in(
     )
     assert "cannot be checked in" in check_page(client.get(response.location)).get_text()
     assert waiting.attended_at_utc is None
+
+
+def test_a_booking_cancelled_after_check_in_no_longer_counts_as_attended(
+    client: FlaskClient, check_in_staff: Organiser, factory: Factory
+) -> None:
+    from webinar.registrations.services import cancel_registration
+
+    event = factory.event(starts_at_utc=TODAY_6PM)
+    ann = factory.registration(event, name="Ann Smith")
+    factory.registration(event, name="Bob Jones")
+    sign_in(client, check_in_staff)
+    client.post(
+        f"/organisers/events/{event.id}/attendees/{ann.id}/attended", data={"attended": "yes"}
+    )
+
+    cancel_registration(registration=ann, now=datetime(2026, 11, 28, 10, 5, tzinfo=UTC))
+
+    page = check_page(client.get(f"/organisers/check-in/{event.id}"))
+    assert text_of(page.select_one("[data-checked-in]")) == "0 of 1 checked in"

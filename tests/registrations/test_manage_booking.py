@@ -101,3 +101,28 @@ def test_unknown_or_mangled_tokens_are_not_found(client: FlaskClient) -> None:
         assert response.status_code == 404
         check_page(response)
     assert client.post("/booking/nope/cancel").status_code == 404
+
+
+def test_a_booking_on_a_cancelled_event_cannot_be_cancelled_again(
+    client: FlaskClient, factory: Factory
+) -> None:
+    from webinar.models import EventStatus
+
+    event = factory.event(capacity=5)
+    registration = factory.registration(event)
+    event.status = EventStatus.CANCELLED
+    db.session.commit()
+    rows_before = db.session.query(OutboxMessage).count()
+
+    for response in (
+        client.get(manage_url(registration) + "/cancel"),
+        cancel(client, registration),
+    ):
+        assert response.status_code == 302
+        assert response.headers["Location"] == manage_url(registration)
+
+    assert db.session.query(OutboxMessage).count() == rows_before
+    db.session.refresh(event)
+    assert event.places_taken == 1
+    page = check_page(client.get(manage_url(registration)))
+    assert "This event has been cancelled." in text_of(page.find("main"))

@@ -67,6 +67,7 @@ def _counts_by_event_and_status() -> dict[tuple[int, RegistrationStatus], int]:
 def _attended_by_event() -> dict[int, int]:
     rows = db.session.execute(
         select(Registration.event_id, func.count())
+        .where(Registration.status == RegistrationStatus.BOOKED)
         .where(Registration.attended_at_utc.is_not(None))
         .group_by(Registration.event_id)
     ).all()

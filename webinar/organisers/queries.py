@@ -88,6 +88,7 @@ def attendee_counts(event: Event) -> AttendeeCounts:
         select(func.count())
         .select_from(Registration)
         .where(Registration.event_id == event.id)
+        .where(Registration.status == RegistrationStatus.BOOKED)
         .where(Registration.attended_at_utc.is_not(None))
     )
     return AttendeeCounts(
@@ -136,7 +137,10 @@ def attendee_query(
 ) -> Select[tuple[Registration]]:
     query = select(Registration).where(Registration.event_id == event.id)
     if status == AttendeeFilter.ATTENDED:
-        query = query.where(Registration.attended_at_utc.is_not(None))
+        # A booking cancelled after check-in no longer counts as someone who came.
+        query = query.where(Registration.attended_at_utc.is_not(None)).where(
+            Registration.status == RegistrationStatus.BOOKED
+        )
     elif status != AttendeeFilter.ALL:
         query = query.where(Registration.status == RegistrationStatus(status.value))
     # Booked, then the waiting list in queue order, then cancellations.

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from webinar.events.queries import accepts_registrations, availability, get_public_event
 from webinar.extensions import limiter
-from webinar.models import Event, Registration, RegistrationStatus, utc_now
+from webinar.models import Event, EventStatus, Registration, RegistrationStatus, utc_now
 from webinar.registrations.forms import CancelForm, RegistrationForm
 from webinar.registrations.services import (
     EventFull,
@@ -90,7 +90,11 @@ def manage_booking(token: str) -> str:
 @blueprint.route("/booking/<token>/cancel", methods=["GET", "POST"])
 def cancel_booking(token: str) -> str | Response:
     registration = _registration_or_404(token)
-    if registration.status == RegistrationStatus.CANCELLED:
+    if (
+        registration.status == RegistrationStatus.CANCELLED
+        or registration.event.status != EventStatus.PUBLISHED
+    ):
+        # Nothing to cancel: the manage page says why.
         return redirect(url_for("registrations.manage_booking", token=token))
     form = CancelForm()
     if form.validate_on_submit():
