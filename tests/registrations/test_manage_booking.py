@@ -126,3 +126,16 @@ def test_a_booking_on_a_cancelled_event_cannot_be_cancelled_again(
     assert event.places_taken == 1
     page = check_page(client.get(manage_url(registration)))
     assert "This event has been cancelled." in text_of(page.find("main"))
+
+
+def test_a_hybrid_booking_says_it_is_in_person_and_online(
+    client: FlaskClient, factory: Factory
+) -> None:
+    from webinar.models import EventFormat
+
+    event = factory.event(format=EventFormat.HYBRID, venue="Luton Central Library")
+    registration = factory.registration(event)
+
+    page = check_page(client.get(manage_url(registration)))
+
+    assert "Luton Central Library, and online" in text_of(page.find("main"))

@@ -266,3 +266,13 @@ def test_a_full_event_asks_people_to_join_the_waiting_list(
     button = page.select_one("main form button[type=submit]")
     assert button is not None and text_of(button) == "Join the waiting list"
     assert "we’ll email you if a place becomes free" in text_of(page.find("main"))
+
+
+def test_the_same_question_sent_twice_is_kept_once(client: FlaskClient, factory: Factory) -> None:
+    event = factory.event(accepts_questions=True)
+
+    post(client, event, email="one@example.com", question="What is an SPO?")
+    post(client, event, email="one@example.com", question="What is an SPO?")
+    post(client, event, email="two@example.com", question="What is an SPO?")
+
+    assert [q.text for q in db.session.query(Question)] == ["What is an SPO?"]

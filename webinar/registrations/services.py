@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from webinar import emails
 from webinar.events.queries import accepts_registrations
 from webinar.extensions import db
+from webinar.filters import to_london
 from webinar.models import (
     Event,
     EventStatus,
@@ -182,9 +183,17 @@ def _active_registration(*, event_id: int, email: str) -> Registration | None:
 
 
 def _store_question(event: Event, question: str | None, *, now: datetime) -> None:
-    if question and event.accepts_questions:
-        day = datetime(now.year, now.month, now.day, tzinfo=UTC)
-        db.session.add(Question(event=event, text=question.strip(), received_on=day))
+    if not question or not event.accepts_questions:
+        return
+    text = question.strip()
+    already_asked = db.session.scalar(
+        select(Question.id).where(Question.event_id == event.id).where(Question.text == text)
+    )
+    if already_asked is None:
+        # The London day only: an exact time could be matched to a registration.
+        day = to_london(now).date()
+        received_on = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        db.session.add(Question(event=event, text=text, received_on=received_on))
 
 
 def find_registration_by_token(token: str) -> Registration | None:
