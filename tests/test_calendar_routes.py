@@ -98,3 +98,30 @@ def test_the_development_email_list_does_not_exist_in_production(tmp_path: Path)
 
     assert "dev" not in app.blueprints
     assert app.test_client().get("/dev/emails").status_code == 404
+
+
+def test_calendar_apps_can_cache_the_feed_and_ask_whether_it_changed(
+    client: FlaskClient, factory: Factory, frozen_time: object
+) -> None:
+    event = factory.event()
+    first = client.get("/calendar.ics")
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, max-age=300"
+
+    unchanged = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+
+    frozen_time.shift(timedelta(minutes=5))  # type: ignore[attr-defined]
+    event.title = "A new title"
+    from webinar.extensions import db
+
+    db.session.commit()
+    changed = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert b"A new title" in changed.get_data()
+
+
+def test_pages_are_still_never_cached(client: FlaskClient, factory: Factory) -> None:
+    event = factory.event()
+
+    assert client.get(f"/events/{event.slug}").headers["Cache-Control"] == "no-store"

@@ -54,7 +54,7 @@ def _set_headers(response: Response) -> Response:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
     if not request.path.startswith("/static/"):
         # Nothing about a visit should be left in a shared browser's cache.
-        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from webinar.calendar import (
     build_published_calendar,
@@ -12,35 +15,47 @@ from webinar.calendar import (
 from webinar.calendars.entries import public_url, published_entry
 from webinar.calendars.queries import list_feed_events
 from webinar.events.queries import get_public_event
-from webinar.models import utc_now
+from webinar.extensions import limiter
+from webinar.models import Event, utc_now
 
 blueprint = Blueprint("calendars", __name__)
 
 
-def _calendar_response(data: bytes, *, filename: str) -> Response:
+def _calendar_response(data: bytes, *, filename: str) -> BaseResponse:
     response = Response(data, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # Public and the same for everyone: calendar apps poll it, so let them cache it briefly
+    # and ask "has it changed?" (an ETag) rather than download it each time.
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def _stamp(events: list[Event]) -> datetime:
+    """DTSTAMP: when the newest change was made, so an unchanged calendar is unchanged."""
+    return max((event.updated_at_utc for event in events), default=utc_now())
 
 
 @blueprint.get("/events/<slug>/calendar.ics")
-def download_event(slug: str) -> Response:
+def download_event(slug: str) -> BaseResponse:
     event = get_public_event(slug)
     if event is None:
         abort(404)
     # PUBLISH with no attendees (RFC 5546 3.2.1); the joining link stays out.
     data = build_published_calendar(
-        [published_entry(event)], calendar_name=event.title, dtstamp_utc=utc_now()
+        [published_entry(event)], calendar_name=event.title, dtstamp_utc=_stamp([event])
     )
     return _calendar_response(data, filename=f"{event.slug}.ics")
 
 
 @blueprint.get("/calendar.ics")
-def feed() -> Response:
-    entries = [published_entry(event) for event in list_feed_events(now=utc_now())]
+@limiter.limit("120 per minute")
+def feed() -> BaseResponse:
+    events = list(list_feed_events(now=utc_now()))
+    entries = [published_entry(event) for event in events]
     data = build_published_calendar(
-        entries, calendar_name=current_app.config["SERVICE_NAME"], dtstamp_utc=utc_now()
+        entries, calendar_name=current_app.config["SERVICE_NAME"], dtstamp_utc=_stamp(events)
     )
     return _calendar_response(data, filename="events.ics")
 
