@@ -24,30 +24,7 @@ from webinar.email_rendering import render_outbox_message
 from webinar.extensions import db
 from webinar.invite_message import InviteMessage
 from webinar.models import OutboxMessage, OutboxStatus, utc_now
-
-# What other modules have always imported from here.
-from webinar.outbox_housekeeping import list_eml_files, outbox_health, purge_old_messages
-from webinar.outbox_transport import (
-    PermanentFailure,
-    TemporaryFailure,
-    Transport,
-    eml_directory,
-    write_eml,
-)
-
-__all__ = [
-    "PermanentFailure",
-    "SendReport",
-    "TemporaryFailure",
-    "claim_due_messages",
-    "eml_directory",
-    "list_eml_files",
-    "outbox_health",
-    "purge_old_messages",
-    "retry_delay",
-    "send_due_messages",
-    "write_eml",
-]
+from webinar.outbox_transport import PermanentFailure, TemporaryFailure, Transport
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ from flask.cli import AppGroup
 
 from webinar.config import is_development
 from webinar.extensions import db
-from webinar.outbox import outbox_health, purge_old_messages, send_due_messages
+from webinar.outbox import send_due_messages
+from webinar.outbox_housekeeping import outbox_health, purge_old_messages
 
 log = logging.getLogger(__name__)
 

@@ -89,3 +89,8 @@ def email_validators(required_message: str) -> list[Any]:
         LocalPartLength(EMAIL_FORMAT),
         Email(message=EMAIL_FORMAT, check_deliverability=False, allow_smtputf8=False),
     ]
+
+
+def normalise_email(email: str) -> str:
+    """How every address is stored and compared: trimmed and lower-cased."""
+    return email.strip().lower()

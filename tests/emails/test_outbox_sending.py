@@ -16,7 +16,8 @@ from tests.smtp_server import SMTPServer, _free_port
 from webinar import emails
 from webinar.extensions import db
 from webinar.models import OutboxStatus
-from webinar.outbox import outbox_health, purge_old_messages, retry_delay
+from webinar.outbox import retry_delay
+from webinar.outbox_housekeeping import outbox_health, purge_old_messages
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from webinar.organisers.forms.accounts import ConfirmForm, SignInForm
 from webinar.organisers.login import remember_session_version
 from webinar.organisers.roles import current_organiser
 from webinar.organisers.services.accounts import SignInFailed, record_sign_out, sign_in
+from webinar.validators import normalise_email
 
 GENERIC_FAILURE = "Enter a correct email address and password"
 
@@ -26,7 +27,7 @@ def _failed(response: Response) -> bool:
 
 def _account_key() -> str:
     # Hashed: the limiter's storage (Redis) need not hold anyone's email address.
-    email = str(request.form.get("email", "")).strip().lower()[:254]
+    email = normalise_email(str(request.form.get("email", "")))[:254]
     if not email:
         return get_remote_address()
     return "sign-in:" + hashlib.sha256(email.encode()).hexdigest()

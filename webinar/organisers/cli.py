@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from webinar.models import OrganiserRole
 from webinar.organisers.passwords import MAX_LENGTH, MIN_LENGTH
 from webinar.organisers.services.accounts import AccountExists, create_organiser
+from webinar.validators import normalise_email
 
 organiser_group = AppGroup("organiser", help="Manage organiser accounts.")
 
@@ -32,4 +33,4 @@ def create_command(email: str, role: str) -> None:
         create_organiser(email=email, password=password, role=OrganiserRole(role), created_by=None)
     except AccountExists as error:
         raise click.ClickException("An account already uses this email address") from error
-    click.echo(f"Created {role} account for {email.strip().lower()}.")
+    click.echo(f"Created {role} account for {normalise_email(email)}.")

@@ -42,8 +42,3 @@ def current_organiser() -> Organiser:
     organiser = current_user._get_current_object()
     assert isinstance(organiser, Organiser)
     return organiser
-
-
-def can_see_personal_details(organiser: Organiser) -> bool:
-    """Check-in staff see names only: no accessibility needs, no emails."""
-    return organiser.role in EVENT_ROLES

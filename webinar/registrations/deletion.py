@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from webinar import emails
 from webinar.extensions import db
 from webinar.models import OutboxMessage, Registration, RegistrationStatus
-from webinar.registrations.services import give_up_place, promote_from_waiting_list
+from webinar.registrations.services import release_place
 
 
 def delete_registration_details(*, registration: Registration, now: datetime) -> None:
@@ -32,6 +32,5 @@ def delete_registration_details(*, registration: Registration, now: datetime) ->
     db.session.delete(registration)
     db.session.flush()
     if was_booked:
-        give_up_place(event.id)
-        promote_from_waiting_list(event_id=event.id, now=now)
+        release_place(event_id=event.id, now=now)
     db.session.commit()

@@ -22,6 +22,7 @@ from webinar.models import (
     RegistrationStatus,
 )
 from webinar.security import hash_token, manage_token_for
+from webinar.validators import normalise_email
 
 
 class RegistrationClosed(Exception):
@@ -40,10 +41,6 @@ class RegistrationOutcome(enum.StrEnum):
     ALREADY_REGISTERED = "already_registered"
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
 def register_for_event(
     *,
     event: Event,
@@ -58,7 +55,7 @@ def register_for_event(
     if not accepts_registrations(event, now=now):
         raise RegistrationClosed
     email = normalise_email(email)
-    existing = _active_registration(event_id=event.id, email=email)
+    existing = active_registration(event_id=event.id, email=email)
     if existing is not None:
         return _already_registered(existing, question=question, now=now)
 
@@ -82,7 +79,7 @@ def register_for_event(
     except IntegrityError:
         # Someone registered the same address a moment ago: same outcome as a repeat.
         db.session.rollback()
-        existing = _active_registration(event_id=event.id, email=email)
+        existing = active_registration(event_id=event.id, email=email)
         if existing is None:
             raise
         return _already_registered(existing, question=question, now=now)
@@ -173,7 +170,8 @@ def take_place(event_id: int) -> bool:
     return bool(taken)
 
 
-def _active_registration(*, event_id: int, email: str) -> Registration | None:
+def active_registration(*, event_id: int, email: str) -> Registration | None:
+    """The booking or waiting-list place this address holds for the event, if any."""
     return db.session.scalar(
         select(Registration)
         .where(Registration.event_id == event_id)
@@ -222,12 +220,17 @@ def cancel_registration(
     )
     db.session.flush()
     if was_booked:
-        give_up_place(event.id)
-        promote_from_waiting_list(event_id=event.id, now=now)
+        release_place(event_id=event.id, now=now)
     db.session.commit()
 
 
-def give_up_place(event_id: int) -> None:
+def release_place(*, event_id: int, now: datetime) -> None:
+    """A booked place is free again: it goes to the first person waiting, if anyone is."""
+    _give_up_place(event_id)
+    promote_from_waiting_list(event_id=event_id, now=now)
+
+
+def _give_up_place(event_id: int) -> None:
     """Free one confirmed place; never below zero."""
     db.session.execute(
         update(Event)

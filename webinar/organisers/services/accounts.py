@@ -13,6 +13,7 @@ from webinar.organisers.passwords import (
     spend_verification_time,
     verify_password,
 )
+from webinar.validators import normalise_email
 
 
 class SignInFailed(Exception):
@@ -29,10 +30,6 @@ class AccountExists(Exception):
 
 class LastAdmin(Exception):
     """The change would leave no active admin."""
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def find_organiser_by_email(email: str) -> Organiser | None:

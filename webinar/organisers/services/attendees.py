@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webinar import emails
@@ -13,11 +12,12 @@ from webinar.models import Event, EventStatus, Organiser, Registration, Registra
 from webinar.organisers.audit import AuditAction, record
 from webinar.registrations.services import (
     EventFull,
+    active_registration,
     cancel_registration,
     new_registration,
-    normalise_email,
     take_place,
 )
+from webinar.validators import normalise_email
 
 __all__ = [
     "AlreadyRegistered",
@@ -97,7 +97,7 @@ def add_attendee(
     if event.status != EventStatus.PUBLISHED:
         raise EventNotOpen
     email = normalise_email(email)
-    if _active_registration_exists(event, email):
+    if active_registration(event_id=event.id, email=email) is not None:
         raise AlreadyRegistered
     if not take_place(event.id):
         db.session.rollback()
@@ -123,16 +123,6 @@ def add_attendee(
     record(AuditAction.ATTENDEE_ADDED, organiser=organiser, event=event, record_count=1)
     db.session.commit()
     return registration
-
-
-def _active_registration_exists(event: Event, email: str) -> bool:
-    found = db.session.scalar(
-        select(Registration.id)
-        .where(Registration.event_id == event.id)
-        .where(Registration.email == email)
-        .where(Registration.status != RegistrationStatus.CANCELLED)
-    )
-    return found is not None
 
 
 def mark_attended(
