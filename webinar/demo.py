@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -10,8 +9,8 @@ from sqlalchemy import select
 
 from webinar.extensions import db
 from webinar.filters import LONDON
-from webinar.models import Event, EventFormat, EventStatus, Registration, RegistrationStatus
-from webinar.security import hash_token, manage_token_for
+from webinar.models import Event, EventFormat, EventStatus, RegistrationStatus, utc_now
+from webinar.registrations.services import new_registration
 
 CAMPAIGN_START = (11, 25)
 CAMPAIGN_END = (12, 10)
@@ -223,14 +222,14 @@ def _add_demo_people(demo: DemoEvent) -> None:
     people = [(RegistrationStatus.BOOKED, n) for n in range(1, demo.demo_booked + 1)]
     people += [(RegistrationStatus.WAITING, n) for n in range(1, demo.demo_waiting + 1)]
     for status, number in people:
-        uid = f"{uuid.uuid4()}@booking"
         db.session.add(
-            Registration(
+            new_registration(
                 event=event,
-                calendar_uid=uid,
                 name=f"Demo {status.value} {number}",
                 email=f"demo-{status.value}-{number}@example.invalid",
                 status=status,
-                manage_token_hash=hash_token(manage_token_for(uid)),
+                accessibility_needs=None,
+                discreet=False,
+                now=utc_now(),
             )
         )
