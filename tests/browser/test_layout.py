@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import LiveServer, new_context
 
@@ -94,12 +94,26 @@ def test_error_summary_links_bring_the_field_into_view_below_the_quick_exit_bar(
             link.click()
             field = page.locator(f"#{field_id}")
             expect(field).to_be_focused()
+            label = page.locator(f"label[for='{field_id}']") if javascript else field
+            # Scrolling can finish a frame after focus moves: measure once it has settled.
+            settled = _top_of(label)
+            for _ in range(20):
+                page.wait_for_timeout(50)
+                now = _top_of(label)
+                if now == settled:
+                    break
+                settled = now
             bar_box, field_box = bar.bounding_box(), field.bounding_box()
             assert bar_box and field_box
             bar_bottom = bar_box["y"] + bar_box["height"]
             assert field_box["y"] >= bar_bottom, f"#{field_id} is behind the quick exit bar"
             if javascript:  # GOV.UK Frontend scrolls to the label, so the question shows too
-                label_box = page.locator(f"label[for='{field_id}']").bounding_box()
-                assert label_box and label_box["y"] >= bar_bottom, f"#{field_id}'s label is hidden"
+                assert settled >= bar_bottom, f"#{field_id}'s label is hidden"
     finally:
         context.close()
+
+
+def _top_of(locator: Locator) -> float:
+    box = locator.bounding_box()
+    assert box is not None
+    return float(box["y"])
