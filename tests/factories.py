@@ -8,7 +8,7 @@ from typing import Any
 
 from webinar.extensions import db
 from webinar.models import Event, EventFormat, EventStatus, Registration
-from webinar.registrations.services import register_for_event
+from webinar.registrations.booking import register_for_event
 
 _counter = itertools.count(1)
 
@@ -49,6 +49,7 @@ class Factory:
         }
         values.update(overrides)
         register_for_event(event=event, **values)
+        db.session.commit()
         registration = (
             db.session.query(Registration)
             .filter_by(event_id=event.id, email=values["email"].strip().lower())

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.pages import check_page, text_of
 from webinar.demo import campaign_year, load_demo_data, webinar_day
 from webinar.extensions import db
-from webinar.filters import to_london
+from webinar.london_time import to_london
 from webinar.models import Event, EventFormat, OutboxMessage, RegistrationStatus
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from webinar.filters import govuk_date, govuk_time, govuk_when
+from webinar.london_time import govuk_date, govuk_time, govuk_when
 
 
 @pytest.mark.parametrize(

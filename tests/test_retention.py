@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from tests.factories import Factory
 from webinar.extensions import db
 from webinar.models import Event, OutboxMessage, Question, Registration, RegistrationStatus
-from webinar.registrations.services import find_registration_by_token
-from webinar.retention import purge_personal_data
+from webinar.registrations.queries import find_registration_by_token
+from webinar.registrations.retention import purge_personal_data
 from webinar.security import manage_token_for
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -43,6 +43,7 @@ def test_bookings_of_long_finished_events_lose_their_personal_data(
     token = manage_token_for(old_booking.calendar_uid)
 
     result = purge_personal_data(now=NOW, retention_days=30)
+    db.session.commit()
 
     assert (result.events, result.registrations, result.questions) == (1, 1, 1)
     db.session.refresh(old_booking)
@@ -66,8 +67,10 @@ def test_purging_twice_changes_nothing_more(app: Flask, factory: Factory) -> Non
     old = booked_event(factory, ended_days_ago=40)
     factory.registration(old, now=old.starts_at_utc - timedelta(days=1))
     purge_personal_data(now=NOW, retention_days=30)
+    db.session.commit()
 
     again = purge_personal_data(now=NOW, retention_days=30)
+    db.session.commit()
 
     assert again.registrations == 0
 

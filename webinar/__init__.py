@@ -68,22 +68,14 @@ def _configure_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from webinar.calendars.routes import blueprint as calendars
     from webinar.events.routes import blueprint as events
     from webinar.organisers.routes import blueprint as organisers
     from webinar.pages.routes import blueprint as pages
     from webinar.registrations.routes import blueprint as registrations
 
-    for blueprint in (pages, events, registrations, organisers):
+    for blueprint in (pages, events, registrations, calendars, organisers):
         app.register_blueprint(blueprint)
-    _register_email_and_calendar_blueprints(app)
-
-
-def _register_email_and_calendar_blueprints(app: Flask) -> None:
-    from webinar.calendars.routes import blueprint as calendars
-    from webinar.registrations.deletion_routes import blueprint as registration_deletion
-
-    app.register_blueprint(calendars)
-    app.register_blueprint(registration_deletion)
     if is_development(app):
         # The .eml list holds people's emails: it must not exist in production.
         from webinar.dev.routes import blueprint as dev

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from webinar.filters import to_london
+from webinar.london_time import to_london
 from webinar.models import utc_now
 
 
@@ -19,11 +19,11 @@ def demo_data_command() -> None:
 
 
 def register(app: Flask) -> None:
-    from webinar.outbox_commands import outbox_group
+    from webinar.notifications.cli import outbox_group
 
     app.cli.add_command(outbox_group)
     from webinar.organisers.cli import organiser_group
-    from webinar.retention import purge_personal_data_command
+    from webinar.registrations.retention import purge_personal_data_command
 
     app.cli.add_command(demo_data_command)
     app.cli.add_command(purge_personal_data_command)

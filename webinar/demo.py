@@ -8,9 +8,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from webinar.extensions import db
-from webinar.filters import LONDON
+from webinar.london_time import LONDON
 from webinar.models import Event, EventFormat, EventStatus, RegistrationStatus, utc_now
-from webinar.registrations.services import new_registration
+from webinar.registrations.booking import new_registration
 
 CAMPAIGN_START = (11, 25)
 CAMPAIGN_END = (12, 10)

@@ -25,7 +25,7 @@ from tests.factories import Factory
 from webinar import create_app
 from webinar.demo import load_demo_data
 from webinar.extensions import db
-from webinar.filters import LONDON
+from webinar.london_time import LONDON
 from webinar.models import Event
 
 CHROMIUM = "/usr/bin/chromium"

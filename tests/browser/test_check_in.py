@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 from tests.browser.conftest import LiveServer, new_context
 from tests.factories import Factory
 from webinar.extensions import db
-from webinar.filters import LONDON
+from webinar.london_time import LONDON
 from webinar.models import Event, EventFormat, OrganiserRole
 from webinar.organisers.services.accounts import create_organiser
 
@@ -49,6 +49,7 @@ def test_check_in_staff_check_people_in_on_a_phone(
         create_organiser(
             email=email, password=password, role=OrganiserRole.CHECK_IN, created_by=None
         )
+        db.session.commit()
         event = todays_event_with_people(live_server, ["Alex Morgan", "Sam Taylor"])
         title, event_id = event.title, event.id
         db.session.remove()

@@ -15,7 +15,7 @@ from tests.browser.conftest import LiveServer
 from tests.calendar_checks import assert_invite_is_valid, calendar_part, parse_calendar
 from tests.calendar_checks import single_event as only_event
 from tests.smtp_server import SMTPServer
-from webinar.outbox import send_due_messages
+from webinar.notifications.sender import send_due_messages
 
 pytestmark = pytest.mark.browser
 

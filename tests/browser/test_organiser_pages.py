@@ -47,6 +47,7 @@ def test_every_organiser_page_loads_cleanly_for_an_admin(
     email, password = f"admin-{secrets.token_hex(3)}@police.example", secrets.token_urlsafe(16)
     with live_server.app.app_context():
         create_organiser(email=email, password=password, role=OrganiserRole.ADMIN, created_by=None)
+        db.session.commit()
         event_id = db.session.scalars(select(Event.id).where(Event.accepts_questions)).one()
         db.session.remove()
 

@@ -62,7 +62,9 @@ def client_as(client: FlaskClient) -> Callable[[OrganiserRole], FlaskClient]:
     """A client signed in with a new account in the given role."""
 
     def signed_in(role: OrganiserRole) -> FlaskClient:
-        return sign_in(client, make_organiser(role, f"{role.value}-{id(client)}@police.example"))
+        result = sign_in(client, make_organiser(role, f"{role.value}-{id(client)}@police.example"))
+        db.session.commit()
+        return result
 
     return signed_in
 

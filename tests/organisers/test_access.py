@@ -155,6 +155,7 @@ def test_each_role_is_allowed_or_refused(
     client: FlaskClient, ids: dict[str, int], route: Route, role: OrganiserRole
 ) -> None:
     sign_in(client, make_organiser(role, f"{role.value}-tester@police.example"))
+    db.session.commit()
     response = client.open(route.url.format(**ids), method=route.method, data=route.data)
     if role in route.allowed:
         assert response.status_code in (200, 302), response.status_code
@@ -174,6 +175,7 @@ def test_check_in_staff_cannot_mark_attendance_for_another_day(
     tomorrow = factory.event(starts_at_utc=datetime(2026, 11, 29, 18, 0, tzinfo=UTC))
     registration = factory.registration(tomorrow)
     sign_in(client, make_organiser(CHECK_IN, "door@police.example"))
+    db.session.commit()
     response = client.post(
         f"/organisers/events/{tomorrow.id}/attendees/{registration.id}/attended",
         data={"attended": "yes"},

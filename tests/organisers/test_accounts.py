@@ -53,6 +53,7 @@ def test_changing_your_password_needs_the_current_one(
     client: FlaskClient, organiser: Organiser
 ) -> None:
     sign_in(client, organiser)
+    db.session.commit()
     wrong = client.post(
         "/organisers/your-account/password",
         data={
@@ -79,6 +80,7 @@ def test_changing_your_password_needs_the_current_one(
 
 def test_new_passwords_must_be_long_and_match(client: FlaskClient, organiser: Organiser) -> None:
     sign_in(client, organiser)
+    db.session.commit()
     response = client.post(
         "/organisers/your-account/password",
         data={"current_password": PASSWORD, "new_password": "short", "confirm_password": "x"},
@@ -90,6 +92,7 @@ def test_new_passwords_must_be_long_and_match(client: FlaskClient, organiser: Or
 
 def test_admins_create_accounts(client: FlaskClient, admin: Organiser) -> None:
     sign_in(client, admin)
+    db.session.commit()
     check_page(client.get("/organisers/accounts/new"))
     response = client.post(
         "/organisers/accounts/new",
@@ -122,6 +125,7 @@ def test_admins_change_roles_and_switch_accounts_off(
     client: FlaskClient, admin: Organiser, organiser: Organiser
 ) -> None:
     sign_in(client, admin)
+    db.session.commit()
     check_page(client.get(f"/organisers/accounts/{organiser.id}"))
     response = client.post(f"/organisers/accounts/{organiser.id}", data={"role": "check_in"})
     assert response.status_code == 302
@@ -134,6 +138,7 @@ def test_admins_change_roles_and_switch_accounts_off(
 
 def test_there_is_always_an_active_admin(client: FlaskClient, admin: Organiser) -> None:
     sign_in(client, admin)
+    db.session.commit()
     response = client.post(
         f"/organisers/accounts/{admin.id}", data={"role": "organiser", "active": "y"}
     )
@@ -147,6 +152,7 @@ def test_admins_set_a_new_password(
     client: FlaskClient, admin: Organiser, organiser: Organiser
 ) -> None:
     sign_in(client, admin)
+    db.session.commit()
     check_page(client.get(f"/organisers/accounts/{organiser.id}/password"))
     response = client.post(
         f"/organisers/accounts/{organiser.id}/password",
@@ -159,6 +165,7 @@ def test_admins_set_a_new_password(
 
 def test_your_account_page(client: FlaskClient, check_in_staff: Organiser) -> None:
     sign_in(client, check_in_staff)
+    db.session.commit()
     page = check_page(client.get("/organisers/your-account"))
     assert "30 minutes" in page.get_text()
 
@@ -168,12 +175,14 @@ def test_the_audit_log_copes_with_odd_page_numbers(
     client: FlaskClient, admin: Organiser, number: str
 ) -> None:
     sign_in(client, admin)
+    db.session.commit()
     page = check_page(client.get("/organisers/audit-log", query_string={"page": number}))
     assert text_of(page.find("h1")) == "Audit log"
 
 
 def test_a_tampered_role_gets_a_plain_message(client: FlaskClient, admin: Organiser) -> None:
     sign_in(client, admin)
+    db.session.commit()
     account = make_organiser(OrganiserRole.ORGANISER, "someone@police.example")
     changed = check_page(client.post(f"/organisers/accounts/{account.id}", data={"role": "root"}))
     assert field_errors(changed) == {"role": "Select a role"}

@@ -24,8 +24,8 @@ from webinar.models import (
     Registration,
     RegistrationStatus,
 )
-from webinar.organisers.export import XLSX_MIMETYPE
 from webinar.organisers.queries import PAGE_SIZE, mask_email
+from webinar.organisers.spreadsheets import XLSX_MIMETYPE
 
 
 def outbox_count(kind: str) -> int:
@@ -40,7 +40,9 @@ def last_audit() -> AuditEntry:
 
 @pytest.fixture
 def signed_in(client: FlaskClient, organiser: Organiser) -> FlaskClient:
-    return sign_in(client, organiser)
+    result = sign_in(client, organiser)
+    db.session.commit()
+    return result
 
 
 @pytest.fixture
@@ -335,11 +337,12 @@ def test_adding_someone_who_registered_a_moment_ago_is_refused_cleanly(
     from datetime import UTC, datetime
 
     from webinar.organisers.services import attendees
+    from webinar.registrations import booking
 
     event = factory.event(capacity=5)
     factory.registration(event, email="same@example.com")
     # The race: our check ran before their registration committed.
-    monkeypatch.setattr(attendees, "active_registration", lambda **_: None)
+    monkeypatch.setattr(booking, "active_registration", lambda **_: None)
 
     with pytest.raises(attendees.AlreadyRegistered):
         attendees.add_attendee(
@@ -351,6 +354,7 @@ def test_adding_someone_who_registered_a_moment_ago_is_refused_cleanly(
             organiser=organiser,
             now=datetime(2026, 11, 28, 10, tzinfo=UTC),
         )
+        db.session.commit()
 
     db.session.refresh(event)
     assert event.places_taken == 1
@@ -361,7 +365,7 @@ def test_the_list_shows_booked_then_waiting_in_queue_order_then_cancelled(
 ) -> None:
     from datetime import UTC, datetime
 
-    from webinar.registrations.services import cancel_registration
+    from webinar.registrations.cancellation import cancel_registration
 
     event = factory.event(capacity=2, waiting_list_enabled=True)
     first = factory.registration(event, name="First")
@@ -369,6 +373,7 @@ def test_the_list_shows_booked_then_waiting_in_queue_order_then_cancelled(
     factory.registration(event, name="Waiting one")
     factory.registration(event, name="Waiting two")
     cancel_registration(registration=first, now=datetime.now(UTC))
+    db.session.commit()
 
     page = check_page(signed_in.get(f"/organisers/events/{event.id}/attendees"))
 

@@ -115,6 +115,7 @@ def test_signing_out_needs_the_form_token(tmp_path: Path, frozen_time: object) -
     with protected.app_context():
         db.create_all()
         client = sign_in(protected.test_client(), make_organiser(OrganiserRole.ORGANISER))
+        db.session.commit()
         assert client.post("/organisers/sign-out").status_code == 400
         assert client.get("/organisers/").status_code == 200
         page = parse(client.get("/organisers/sign-out"))
@@ -245,6 +246,7 @@ def test_an_admins_change_ends_the_accounts_sessions(
 ) -> None:
     account_id = organiser.id
     admin_client = sign_in(app.test_client(), admin)
+    db.session.commit()
     phone, _ = _two_sessions(app, organiser)
     assert _open(app, admin_client, f"/organisers/accounts/{account_id}{path}", data) == 302
     assert _open(app, phone, "/organisers/check-in") == 302

@@ -12,7 +12,7 @@ from tests.organisers.conftest import sign_in
 from tests.pages import check_page, text_of
 from webinar.extensions import db
 from webinar.models import Organiser, OutboxMessage, OutboxStatus
-from webinar.outbox_queue import enqueue
+from webinar.notifications.outbox import enqueue
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
@@ -31,6 +31,7 @@ def test_fill_rate_waiting_list_attendance_and_registrations_per_day(
     db.session.commit()
 
     sign_in(client, organiser)
+    db.session.commit()
     page = check_page(client.get("/organisers/"))
     table = page.select_one("[data-table=events]")
     assert table is not None
@@ -74,6 +75,7 @@ def test_outbox_counts(client: FlaskClient, organiser: Organiser, factory: Facto
         message.status = status
     db.session.commit()
     sign_in(client, organiser)
+    db.session.commit()
     page = check_page(client.get("/organisers/"))
     outbox = {str(item["data-outbox"]): text_of(item) for item in page.select("[data-outbox]")}
     assert outbox == {
@@ -88,5 +90,6 @@ def test_check_in_staff_go_straight_to_check_in(
     client: FlaskClient, check_in_staff: Organiser
 ) -> None:
     sign_in(client, check_in_staff)
+    db.session.commit()
     response = client.get("/organisers/")
     assert response.location.endswith("/organisers/check-in")

@@ -61,7 +61,9 @@ def audit_actions() -> list[str]:
 
 @pytest.fixture
 def signed_in(client: FlaskClient, organiser: Organiser) -> FlaskClient:
-    return sign_in(client, organiser)
+    result = sign_in(client, organiser)
+    db.session.commit()
+    return result
 
 
 def test_creating_an_event_stores_uk_times_as_utc(signed_in: FlaskClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webinar.organisers.export import neutralise, to_csv
+from webinar.organisers.spreadsheets import neutralise, to_csv
 
 
 @pytest.mark.parametrize(

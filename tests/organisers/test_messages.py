@@ -25,6 +25,7 @@ def test_preview_then_send_to_the_waiting_list_only(
     factory.registration(event, email="booked@example.com")
     factory.registration(event, email="waiting@example.com", discreet=True)
     sign_in(client, organiser)
+    db.session.commit()
     url = f"/organisers/events/{event.id}/message"
     check_page(client.get(url))
     data = {"audience": "waiting", "subject": "More places soon", "body": "Hello.\n\nSee you."}
@@ -48,6 +49,7 @@ def test_sending_to_everyone(client: FlaskClient, organiser: Organiser, factory:
     factory.registration(event)
     factory.registration(event)
     sign_in(client, organiser)
+    db.session.commit()
     data = {"audience": "all", "subject": "Hi", "body": "Text", "confirmed": "yes"}
     client.post(f"/organisers/events/{event.id}/message", data=data)
     assert len(queued()) == 2
@@ -58,6 +60,7 @@ def test_messages_need_a_group_with_people_a_subject_and_text(
 ) -> None:
     event = factory.event()
     sign_in(client, organiser)
+    db.session.commit()
     url = f"/organisers/events/{event.id}/message"
     page = check_page(client.post(url, data={}))
     assert field_errors(page) == {
@@ -76,6 +79,7 @@ def test_a_tampered_group_gets_a_plain_message(
 ) -> None:
     event = factory.event()
     sign_in(client, organiser)
+    db.session.commit()
     data = {"audience": "everyone-ever", "subject": "S", "body": "B"}
     page = check_page(client.post(f"/organisers/events/{event.id}/message", data=data))
     assert field_errors(page) == {"audience": "Select who should get this message"}

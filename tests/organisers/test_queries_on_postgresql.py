@@ -8,9 +8,9 @@ from flask import Flask
 
 from tests.factories import Factory
 from webinar.models import Event
+from webinar.notifications.housekeeping import outbox_counts
 from webinar.organisers.dashboard_queries import (
     event_figures,
-    outbox_figures,
     registrations_per_day,
 )
 from webinar.organisers.queries import AttendeeFilter, attendee_counts, list_attendees
@@ -38,7 +38,7 @@ def test_search_counts_and_dashboard(any_app: Flask) -> None:
     assert [(row.booked, row.waiting, row.fill_rate) for row in figures] == [(1, 1, 100)]
     per_day = registrations_per_day(now=NOW)
     assert per_day[-1] == (NOW.date(), 2)
-    outbox = outbox_figures(now=NOW)
+    outbox = outbox_counts(now=NOW)
     assert outbox.failed == 0
     assert outbox.waiting >= 2  # the confirmation and waiting-list emails
-    assert outbox_figures(now=NOW + timedelta(days=30)).scheduled == 0
+    assert outbox_counts(now=NOW + timedelta(days=30)).scheduled == 0

@@ -25,6 +25,7 @@ def test_marking_and_exporting_selected_questions(
     factory.registration(event, question="How do I report stalking?")
     first, second = db.session.scalars(select(Question).order_by(Question.id)).all()
     sign_in(client, organiser)
+    db.session.commit()
     page = check_page(client.get(f"/organisers/events/{event.id}/questions"))
     assert "How do I report stalking?" in page.get_text()
     assert "Asker" not in page.get_text() and "asker@example.com" not in page.get_text()
@@ -55,6 +56,7 @@ def test_questions_of_another_event_cannot_be_changed(
     factory.registration(event, question="Mine?")
     question = db.session.scalars(select(Question)).one()
     sign_in(client, organiser)
+    db.session.commit()
     response = client.post(
         f"/organisers/events/{other.id}/questions/{question.public_id}", data={"status": "answered"}
     )
@@ -76,6 +78,7 @@ def test_questions_give_no_clue_to_who_asked(
     for question in ("Why is the sky blue?", "are recordings kept?", "How do I start?"):
         factory.registration(event, question=question)
     sign_in(client, organiser)
+    db.session.commit()
     page = check_page(client.get(f"/organisers/events/{event.id}/questions"))
     headers = [text_of(header) for header in page.select("table thead th")]
     assert "Received" not in headers
@@ -94,6 +97,7 @@ def test_exported_questions_are_in_alphabetical_order(
         question.status = QuestionStatus.SELECTED
     db.session.commit()
     sign_in(client, organiser)
+    db.session.commit()
     response = client.get(f"/organisers/events/{event.id}/questions.csv")
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert table == [["Question"], ["Apps?"], ["Zebra crossings?"]]
@@ -106,6 +110,7 @@ def test_each_rows_buttons_name_their_own_question(
     for text in ("Alpha?", "Beta?"):
         factory.registration(event, question=text)
     sign_in(client, organiser)
+    db.session.commit()
 
     page = check_page(client.get(f"/organisers/events/{event.id}/questions"))
 

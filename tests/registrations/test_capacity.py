@@ -9,20 +9,17 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.factories import Factory
-from webinar import emails
 from webinar.extensions import db
 from webinar.models import Event, OutboxMessage, Registration, RegistrationStatus
-from webinar.registrations.services import (
-    RegistrationOutcome,
-    cancel_registration,
-    register_for_event,
-)
+from webinar.notifications.kinds import Kind
+from webinar.registrations.booking import RegistrationOutcome, register_for_event
+from webinar.registrations.cancellation import cancel_registration
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
 
 def register(event: Event, email: str) -> RegistrationOutcome:
-    return register_for_event(
+    result = register_for_event(
         event=event,
         name="Sam",
         email=email,
@@ -31,6 +28,8 @@ def register(event: Event, email: str) -> RegistrationOutcome:
         discreet=False,
         now=NOW,
     )
+    db.session.commit()
+    return result
 
 
 def statuses(event_id: int) -> list[tuple[str, RegistrationStatus]]:
@@ -64,6 +63,7 @@ def test_when_someone_cancels_the_first_person_waiting_gets_the_place(any_app: F
     booked = db.session.scalars(select(Registration).filter_by(email="booked@example.com")).one()
 
     cancel_registration(registration=booked, now=NOW)
+    db.session.commit()
 
     assert statuses(event.id) == [
         ("booked@example.com", RegistrationStatus.CANCELLED),
@@ -73,7 +73,7 @@ def test_when_someone_cancels_the_first_person_waiting_gets_the_place(any_app: F
     db.session.refresh(event)
     assert event.places_taken == 1
     offered = db.session.scalars(
-        select(OutboxMessage.recipient).filter_by(kind=emails.PLACE_OFFERED)
+        select(OutboxMessage.recipient).filter_by(kind=Kind.PLACE_OFFERED)
     ).all()
     assert offered == ["first@example.com"]
 
@@ -85,6 +85,7 @@ def test_leaving_the_waiting_list_frees_no_place(any_app: Flask) -> None:
     waiting = db.session.scalars(select(Registration).filter_by(email="waiting@example.com")).one()
 
     cancel_registration(registration=waiting, now=NOW)
+    db.session.commit()
 
     db.session.refresh(event)
     assert event.places_taken == 1

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from tests.factories import Factory
 from tests.pages import check_page, text_of
-from webinar import emails
 from webinar.extensions import db
 from webinar.models import OutboxMessage, Registration, RegistrationStatus
+from webinar.notifications.kinds import Kind
 from webinar.security import hash_token, manage_token_for
 
 
@@ -90,7 +90,7 @@ def test_cancelling_asks_first_and_only_a_post_changes_anything(
     assert registration.calendar_sequence == 1
     assert event.places_taken == 0
     kinds = list(db.session.scalars(select(OutboxMessage.kind)))
-    assert kinds.count(emails.BOOKING_CANCELLED) == 1
+    assert kinds.count(Kind.BOOKING_CANCELLED) == 1
     again = check_page(client.get(manage_url(registration)))
     assert "This booking has been cancelled." in text_of(again.find("main"))
 

@@ -12,17 +12,15 @@ from sqlalchemy import select
 from tests.factories import Factory
 from tests.pages import check_page, text_of
 from tests.registrations.test_register_form import post
-from webinar import emails
 from webinar.extensions import db, limiter
 from webinar.models import OutboxMessage, Registration, RegistrationStatus
+from webinar.notifications.kinds import Kind
 
 
 def outbox_kinds() -> list[tuple[str, str]]:
     """What was queued to send now (reminders are scheduled for later)."""
     rows = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.kind != emails.REMINDER)
-        .order_by(OutboxMessage.id)
+        select(OutboxMessage).where(OutboxMessage.kind != Kind.REMINDER).order_by(OutboxMessage.id)
     )
     return [(row.kind, row.recipient) for row in rows]
 
@@ -44,7 +42,7 @@ def test_registering_books_a_place_and_queues_the_confirmation(
     assert registration.discreet is True
     db.session.refresh(event)
     assert event.places_taken == 1
-    assert (emails.BOOKING_CONFIRMED, "sam@example.com") in outbox_kinds()
+    assert (Kind.BOOKING_CONFIRMED, "sam@example.com") in outbox_kinds()
 
 
 def test_new_repeated_and_waiting_registrations_look_identical(
@@ -62,9 +60,9 @@ def test_new_repeated_and_waiting_registrations_look_identical(
         assert response.get_data() == first.get_data()
         assert set(response.headers.keys()) == set(first.headers.keys())
     assert outbox_kinds() == [
-        (emails.BOOKING_CONFIRMED, "first@example.com"),
-        (emails.ALREADY_REGISTERED, "first@example.com"),
-        (emails.ADDED_TO_WAITING_LIST, "second@example.com"),
+        (Kind.BOOKING_CONFIRMED, "first@example.com"),
+        (Kind.ALREADY_REGISTERED, "first@example.com"),
+        (Kind.ADDED_TO_WAITING_LIST, "second@example.com"),
     ]
     assert db.session.query(Registration).count() == 2
 
@@ -108,7 +106,7 @@ def test_repeated_attempts_cannot_flood_the_mailbox_owner(
     frozen_time.shift(timedelta(hours=1, minutes=1))
     post(client, event, email="owner@example.com")
 
-    told = [kind for kind, _ in outbox_kinds() if kind == emails.ALREADY_REGISTERED]
+    told = [kind for kind, _ in outbox_kinds() if kind == Kind.ALREADY_REGISTERED]
     assert len(told) == 2
 
 

@@ -7,16 +7,17 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from webinar.calendar import (
-    build_published_calendar,
-    google_calendar_link,
-    outlook_calendar_link,
-)
-from webinar.calendars.entries import public_url, published_entry
 from webinar.calendars.queries import list_feed_events
 from webinar.events.queries import get_public_event
 from webinar.extensions import limiter
 from webinar.models import Event, utc_now
+from webinar.notifications.entries import published_entry
+from webinar.notifications.ics import (
+    build_published_calendar,
+    google_calendar_link,
+    outlook_calendar_link,
+)
+from webinar.urls import public_url
 
 blueprint = Blueprint("calendars", __name__)
 

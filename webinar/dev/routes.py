@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Blueprint, abort, render_template, send_from_directory
 from werkzeug.wrappers import Response
 
-from webinar.outbox_housekeeping import list_eml_files
-from webinar.outbox_transport import eml_directory
+from webinar.notifications.housekeeping import list_eml_files
+from webinar.notifications.transport import eml_directory
 
 blueprint = Blueprint("dev", __name__, url_prefix="/dev")
 

@@ -10,7 +10,7 @@ from itertools import groupby
 from sqlalchemy import select
 
 from webinar.extensions import db
-from webinar.filters import to_london
+from webinar.london_time import to_london
 from webinar.models import Event, EventStatus
 
 

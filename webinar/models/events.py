@@ -82,8 +82,8 @@ class Event(Base):
     accessibility_information: Mapped[str] = mapped_column(Text, default="")
     hosted_by: Mapped[str] = mapped_column(String(200))
     capacity: Mapped[int]
-    #: Confirmed bookings; changed only by one conditional UPDATE so it holds under
-    #: concurrency (see registrations.services).
+    #: Confirmed bookings; changed only by conditional SQL increments so it holds under
+    #: concurrency (webinar.registrations.places).
     places_taken: Mapped[int] = mapped_column(default=0)
     waiting_list_enabled: Mapped[bool] = mapped_column(default=False)
     accepts_questions: Mapped[bool] = mapped_column(default=False)
@@ -95,8 +95,6 @@ class Event(Base):
     calendar_sequence: Mapped[int] = mapped_column(default=0)
     created_at_utc: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at_utc: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
-    #: Counts kept for reporting after personal data is deleted.
-    cancellations_count: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("organiser.id", ondelete="SET NULL")
     )

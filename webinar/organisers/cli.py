@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from webinar.extensions import db
 from webinar.models import OrganiserRole
 from webinar.organisers.passwords import MAX_LENGTH, MIN_LENGTH
 from webinar.organisers.services.accounts import AccountExists, create_organiser
@@ -31,6 +32,7 @@ def create_command(email: str, role: str) -> None:
         )
     try:
         create_organiser(email=email, password=password, role=OrganiserRole(role), created_by=None)
+        db.session.commit()
     except AccountExists as error:
         raise click.ClickException("An account already uses this email address") from error
     click.echo(f"Created {role} account for {normalise_email(email)}.")

@@ -1,4 +1,4 @@
-"""Numbers for the dashboard: fill rates, registrations per day, attendance, the outbox."""
+"""Numbers for the dashboard: fill rates, registrations per day and attendance."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from webinar.extensions import db
-from webinar.filters import to_london
+from webinar.london_time import to_london
 from webinar.models import (
     Event,
     EventStatus,
-    OutboxMessage,
-    OutboxStatus,
     Registration,
     RegistrationStatus,
 )
@@ -87,27 +85,3 @@ def registrations_per_day(*, now: datetime, days: int = CHART_DAYS) -> list[tupl
         (first + timedelta(days=offset), per_day[first + timedelta(days=offset)])
         for offset in range(days)
     ]
-
-
-@dataclass(frozen=True)
-class OutboxFigures:
-    waiting: int  # due now (or being sent) but not sent yet
-    scheduled: int  # reminders and the like, due later
-    failed: int
-
-
-def outbox_figures(*, now: datetime) -> OutboxFigures:
-    # One labelled expression, so PostgreSQL groups by the same thing it selects.
-    is_due = (OutboxMessage.due_at_utc <= now).label("is_due")
-    rows = db.session.execute(
-        select(OutboxMessage.status, is_due, func.count()).group_by(OutboxMessage.status, is_due)
-    ).all()
-    counts: Counter[tuple[OutboxStatus, bool]] = Counter()
-    for status, is_due, count in rows:
-        counts[(status, bool(is_due))] += int(count)
-    pending = (OutboxStatus.DUE, OutboxStatus.SENDING)
-    return OutboxFigures(
-        waiting=sum(counts[(status, True)] for status in pending),
-        scheduled=sum(counts[(status, False)] for status in pending),
-        failed=counts[(OutboxStatus.FAILED, True)] + counts[(OutboxStatus.FAILED, False)],
-    )

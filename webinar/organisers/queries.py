@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, case, func, or_, select
 
 from webinar.extensions import db
-from webinar.filters import LONDON, to_london
+from webinar.london_time import LONDON, to_london
 from webinar.models import Event, EventStatus, Registration, RegistrationStatus
 
 PAGE_SIZE = 50

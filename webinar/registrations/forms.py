@@ -86,3 +86,7 @@ class RegistrationForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     submit = SubmitField("Yes, cancel my booking", widget=GovSubmitInput())
+
+
+class DeleteDetailsForm(FlaskForm):
+    submit = SubmitField("Yes, delete my details", widget=GovSubmitInput())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from webinar.filters import govuk_date_short
+from webinar.london_time import govuk_date_short
 from webinar.models import EventFormat
 from webinar.organisers.forms.fields import parse_time, time_exists_in_london
 from webinar.organisers.services.events import EventDetails

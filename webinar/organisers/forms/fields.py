@@ -11,7 +11,7 @@ from wtforms import Field, Form
 from wtforms.fields import DateField, IntegerField
 from wtforms.validators import StopValidation, ValidationError
 
-from webinar.filters import LONDON, to_london
+from webinar.london_time import LONDON, to_london
 
 _TWELVE_HOUR = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)$")
 _TWENTY_FOUR_HOUR = re.compile(r"^(\d{1,2})[:.](\d{2})$")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from webinar.extensions import db
 from webinar.models import Organiser, OrganiserRole
@@ -17,7 +17,10 @@ from webinar.validators import normalise_email
 
 
 class SignInFailed(Exception):
-    """Wrong email or password, or the account is switched off; we never say which."""
+    """Wrong email or password, or the account is switched off; we never say which.
+
+    The failure has been audited in the session: the caller commits before answering.
+    """
 
 
 class WrongPassword(Exception):
@@ -42,22 +45,18 @@ def sign_in(*, email: str, password: str) -> Organiser:
     if organiser is None:
         spend_verification_time(password)
         record(AuditAction.SIGN_IN_FAILED, organiser=None, actor="unknown account")
-        db.session.commit()
         raise SignInFailed
     if not verify_password(organiser.password_hash, password) or not organiser.active:
         record(AuditAction.SIGN_IN_FAILED, organiser=organiser)
-        db.session.commit()
         raise SignInFailed
     if needs_rehash(organiser.password_hash):
         organiser.password_hash = hash_password(password)
     record(AuditAction.SIGNED_IN, organiser=organiser)
-    db.session.commit()
     return organiser
 
 
 def record_sign_out(*, organiser: Organiser) -> None:
     record(AuditAction.SIGNED_OUT, organiser=organiser)
-    db.session.commit()
 
 
 def create_organiser(
@@ -75,7 +74,6 @@ def create_organiser(
         actor=None if created_by else "command line",
         detail=f"{email} as {role.value}",
     )
-    db.session.commit()
     return organiser
 
 
@@ -84,14 +82,12 @@ def change_own_password(*, organiser: Organiser, current_password: str, new_pass
         raise WrongPassword
     organiser.password_hash = hash_password(new_password)
     record(AuditAction.PASSWORD_CHANGED, organiser=organiser, detail=organiser.email)
-    db.session.commit()
 
 
 def set_password(*, account: Organiser, new_password: str, changed_by: Organiser) -> None:
     """An admin sets a new password for someone who has lost theirs."""
     account.password_hash = hash_password(new_password)
     record(AuditAction.PASSWORD_CHANGED, organiser=changed_by, detail=account.email)
-    db.session.commit()
 
 
 def change_account(
@@ -116,17 +112,18 @@ def change_account(
             organiser=changed_by,
             detail=f"{account.email}: {', '.join(changes)}",
         )
-    db.session.commit()
 
 
 def _active_admin_count() -> int:
-    count = db.session.scalar(
-        select(func.count())
-        .select_from(Organiser)
+    """Active admins, their rows locked: two admins demoting each other queue up."""
+    admins = db.session.scalars(
+        select(Organiser.id)
         .where(Organiser.role == OrganiserRole.ADMIN)
         .where(Organiser.active.is_(True))
-    )
-    return int(count or 0)
+        .order_by(Organiser.id)
+        .with_for_update()
+    ).all()
+    return len(admins)
 
 
 def list_organisers() -> list[Organiser]:

@@ -1,27 +1,23 @@
-"""What organisers do to bookings: cancel, offer a place, add by hand, mark attended."""
+"""What organisers do to bookings: cancel, offer a place, add by hand, mark attended.
+
+Each action and its audit entry are added to one transaction; the route commits both
+or neither. The booking rules themselves live in webinar.registrations.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
-from webinar import emails
-from webinar.extensions import db
 from webinar.models import Event, EventStatus, Organiser, Registration, RegistrationStatus
 from webinar.organisers.audit import AuditAction, record
-from webinar.registrations.services import (
-    EventFull,
-    active_registration,
-    cancel_registration,
-    new_registration,
-    take_place,
-)
-from webinar.validators import normalise_email
+from webinar.registrations import places
+from webinar.registrations.booking import AlreadyRegistered, RegistrationClosed, add_by_hand
+from webinar.registrations.cancellation import cancel_registration
+from webinar.registrations.places import NoPlaceLeft
+from webinar.registrations.transitions import StatusChanged
 
 __all__ = [
     "AlreadyRegistered",
-    "EventFull",
     "EventNotOpen",
     "NoPlaceLeft",
     "NotBooked",
@@ -37,28 +33,26 @@ class NotBooked(Exception):
     """Only someone with a place can be checked in."""
 
 
-class NoPlaceLeft(Exception):
-    """Every place is taken."""
-
-
-class AlreadyRegistered(Exception):
-    """This email address already has a booking or a place on the waiting list."""
-
-
 class EventNotOpen(Exception):
     """The event is a draft or cancelled: its booking emails would never be sent."""
 
 
-def cancel_booking(*, registration: Registration, organiser: Organiser, now: datetime) -> None:
-    """Cancel as the attendee would: they are emailed and the next person waiting moves up."""
+def cancel_booking(*, registration: Registration, organiser: Organiser, now: datetime) -> bool:
+    """Cancel as the attendee would: they are emailed and the next person waiting moves up.
+
+    Returns False when it was already cancelled; nothing is audited then.
+    """
+    status = registration.status
+    if not cancel_registration(registration=registration, now=now, by_organiser=True):
+        return False
     record(
         AuditAction.BOOKING_CANCELLED,
         organiser=organiser,
         event=registration.event,
         record_count=1,
-        detail=f"Registration {registration.id} ({registration.status.value})",
+        detail=f"Registration {registration.id} ({status.value})",
     )
-    cancel_registration(registration=registration, now=now, by_organiser=True)
+    return True
 
 
 def offer_place(*, registration: Registration, organiser: Organiser, now: datetime) -> None:
@@ -67,12 +61,12 @@ def offer_place(*, registration: Registration, organiser: Organiser, now: dateti
         raise NotWaiting
     if registration.event.status != EventStatus.PUBLISHED:
         raise EventNotOpen
-    if not take_place(registration.event_id):
-        db.session.rollback()
+    try:
+        offered = places.offer_place(registration, now=now)
+    except StatusChanged:
+        raise NotWaiting from None
+    if not offered:
         raise NoPlaceLeft
-    registration.status = RegistrationStatus.BOOKED
-    registration.status_changed_at_utc = now
-    emails.place_offered_to_attendee(registration)
     record(
         AuditAction.PLACE_OFFERED,
         organiser=organiser,
@@ -80,7 +74,6 @@ def offer_place(*, registration: Registration, organiser: Organiser, now: dateti
         record_count=1,
         detail=f"Registration {registration.id}",
     )
-    db.session.commit()
 
 
 def add_attendee(
@@ -96,32 +89,18 @@ def add_attendee(
     """Book someone in by hand (even after registration closes); emailed like anyone else."""
     if event.status != EventStatus.PUBLISHED:
         raise EventNotOpen
-    email = normalise_email(email)
-    if active_registration(event_id=event.id, email=email) is not None:
-        raise AlreadyRegistered
-    if not take_place(event.id):
-        db.session.rollback()
-        raise EventFull
-    registration = new_registration(
-        event=event,
-        name=name,
-        email=email,
-        status=RegistrationStatus.BOOKED,
-        accessibility_needs=accessibility_needs,
-        discreet=discreet,
-        now=now,
-    )
-    registration.added_by_organiser = True
-    db.session.add(registration)
     try:
-        db.session.flush()
-    except IntegrityError:
-        # They registered themselves a moment ago: the partial unique index caught it.
-        db.session.rollback()
-        raise AlreadyRegistered from None
-    emails.booking_confirmed_to_attendee(registration)
+        registration = add_by_hand(
+            event=event,
+            name=name,
+            email=email,
+            accessibility_needs=accessibility_needs,
+            discreet=discreet,
+            now=now,
+        )
+    except RegistrationClosed:
+        raise EventNotOpen from None
     record(AuditAction.ATTENDEE_ADDED, organiser=organiser, event=event, record_count=1)
-    db.session.commit()
     return registration
 
 
@@ -140,10 +119,8 @@ def mark_attended(
         detail=f"Registration {registration.id}: "
         + ("checked in" if attended else "check-in undone"),
     )
-    db.session.commit()
 
 
 def record_reveal(*, event: Event, organiser: Organiser, count: int) -> None:
-    """Seeing full email addresses is audited (SAFETY.md 6)."""
+    """Seeing full email addresses is audited (docs/safety.md#organiser-access)."""
     record(AuditAction.EMAILS_REVEALED, organiser=organiser, event=event, record_count=count)
-    db.session.commit()

@@ -1,4 +1,4 @@
-"""Creating, changing, publishing and cancelling events: the rules and the one commit."""
+"""Creating, changing, publishing and cancelling events; the route commits."""
 
 from __future__ import annotations
 
@@ -7,22 +7,19 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from webinar import emails
 from webinar.extensions import db
 from webinar.models import Event, EventFormat, EventStatus, Organiser, RegistrationStatus
 from webinar.organisers.audit import AuditAction, record
 from webinar.organisers.queries import count_active_registrations, count_registrations
-from webinar.registrations.services import promote_from_waiting_list
+from webinar.registrations import event_changes
+from webinar.registrations.event_changes import EventCancelled
+from webinar.registrations.places import promote_from_waiting_list
 
 
 class CapacityBelowBookings(Exception):
     """Fewer places than people already booked."""
-
-
-class EventCancelled(Exception):
-    """A cancelled event cannot be changed, published or unpublished."""
 
 
 class HasRegistrations(Exception):
@@ -72,7 +69,6 @@ def create_event(*, details: EventDetails, organiser: Organiser) -> Event:
     db.session.add(event)
     db.session.flush()
     record(AuditAction.EVENT_CREATED, organiser=organiser, event=event, detail=event.title)
-    db.session.commit()
     return event
 
 
@@ -111,6 +107,9 @@ def update_event(
     *, event: Event, details: EventDetails, organiser: Organiser, now: datetime
 ) -> EventUpdate:
     """Save the changes, email updated invites and fill new places from the waiting list."""
+    # Lock the event's row first: bookings taken meanwhile wait, and the capacity check
+    # below sees every place already taken (docs/architecture.md#changes-of-state).
+    lock_event(event)
     if event.status == EventStatus.CANCELLED:
         raise EventCancelled
     if details.capacity < event.places_taken:
@@ -122,9 +121,7 @@ def update_event(
         setattr(event, name, value)
     emailed = 0
     if notify:
-        event.calendar_sequence += 1
-        db.session.flush()
-        emailed = emails.event_changed_to_attendees(event)
+        emailed = event_changes.event_changed(event)
     # Without this, newcomers would take the new places ahead of people already waiting.
     offered = len(promote_from_waiting_list(event_id=event.id, now=now)) if more_places else 0
     record(
@@ -134,7 +131,6 @@ def update_event(
         record_count=emailed,
         detail="Changed " + (", ".join(changed) or "nothing") + _offered_detail(offered),
     )
-    db.session.commit()
     return EventUpdate(emailed=emailed, offered=offered)
 
 
@@ -142,33 +138,52 @@ def _offered_detail(offered: int) -> str:
     return f"; offered places to {offered} from the waiting list" if offered else ""
 
 
+def lock_event(event: Event) -> None:
+    """Lock the event's row (PostgreSQL) and read it as it is now."""
+    db.session.scalar(
+        select(Event)
+        .where(Event.id == event.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 def publish_event(*, event: Event, organiser: Organiser) -> None:
-    if event.status == EventStatus.CANCELLED:
-        raise EventCancelled
-    event.status = EventStatus.PUBLISHED
+    if not _change_status(event, to=EventStatus.PUBLISHED, expected=EventStatus.DRAFT):
+        if event.status == EventStatus.CANCELLED:
+            raise EventCancelled
+        return  # already published
     record(AuditAction.EVENT_PUBLISHED, organiser=organiser, event=event)
-    db.session.commit()
 
 
 def unpublish_event(*, event: Event, organiser: Organiser) -> None:
     """Back to draft; refused once people have registered (they would lose the event)."""
+    # Under the event's lock no booking can be taken until this commits, and one taken
+    # before it is counted here.
+    lock_event(event)
     if event.status == EventStatus.CANCELLED:
         raise EventCancelled
     if count_active_registrations(event):
         raise HasRegistrations
-    event.status = EventStatus.DRAFT
-    record(AuditAction.EVENT_UNPUBLISHED, organiser=organiser, event=event)
-    db.session.commit()
+    if _change_status(event, to=EventStatus.DRAFT, expected=EventStatus.PUBLISHED):
+        record(AuditAction.EVENT_UNPUBLISHED, organiser=organiser, event=event)
 
 
 def cancel_event(*, event: Event, organiser: Organiser) -> int:
     """Cancel for everyone; returns how many people were sent a cancellation."""
-    if event.status == EventStatus.CANCELLED:
-        raise EventCancelled
-    event.status = EventStatus.CANCELLED
-    event.calendar_sequence += 1
-    db.session.flush()
-    emailed = emails.event_cancelled_to_attendees(event)
+    emailed = event_changes.cancel_event(event)
     record(AuditAction.EVENT_CANCELLED, organiser=organiser, event=event, record_count=emailed)
-    db.session.commit()
     return emailed
+
+
+def _change_status(event: Event, *, to: EventStatus, expected: EventStatus) -> bool:
+    """A conditional UPDATE of the event's status; False when it was not `expected`."""
+    result = db.session.execute(
+        update(Event)
+        .where(Event.id == event.id)
+        .where(Event.status == expected)
+        .values(status=to)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(event)
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

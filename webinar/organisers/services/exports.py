@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from webinar.extensions import db
-from webinar.filters import to_london
+from webinar.london_time import to_london
 from webinar.models import Event, Organiser, Question, QuestionStatus
 from webinar.organisers.audit import AuditAction, record
-from webinar.organisers.export import to_csv, to_xlsx
 from webinar.organisers.queries import attendee_query
 from webinar.organisers.services.questions import ALPHABETICAL
+from webinar.organisers.spreadsheets import to_csv, to_xlsx
 
 ATTENDEE_HEADER = (
     "Name",
@@ -55,7 +55,6 @@ def _attendee_rows(*, event: Event, organiser: Organiser) -> list[tuple[str, ...
         for registration in registrations
     ]
     record(AuditAction.ATTENDEES_EXPORTED, organiser=organiser, event=event, record_count=len(rows))
-    db.session.commit()
     return rows
 
 
@@ -74,5 +73,4 @@ def export_selected_questions(*, event: Event, organiser: Organiser) -> str:
         event=event,
         record_count=len(questions),
     )
-    db.session.commit()
     return to_csv(("Question",), [(question.text,) for question in questions])

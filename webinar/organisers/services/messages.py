@@ -6,9 +6,9 @@ import enum
 
 from sqlalchemy import select
 
-from webinar import emails
 from webinar.extensions import db
 from webinar.models import Event, Organiser, Registration, RegistrationStatus
+from webinar.notifications import emails
 from webinar.organisers.audit import AuditAction, record
 
 
@@ -55,5 +55,4 @@ def send_message(
         record_count=queued,
         detail=f"To {audience.value}: {subject}",
     )
-    db.session.commit()
     return queued

@@ -31,4 +31,3 @@ def set_question_status(
         record_count=1,
         detail=f"Question {question.public_id} marked as {status.value}",
     )
-    db.session.commit()

@@ -1,0 +1,118 @@
+"""Every email the site sends, in one table: its subjects, calendar part and send rules.
+
+Adding an email means adding a `Kind`, a row in `KINDS`, a queueing function in
+`webinar.notifications.emails`, and `templates/emails/<kind>.txt` and `.html`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Kind(enum.StrEnum):
+    """An outbox row's kind; also the name of its templates. Named `<what>_to_<audience>`."""
+
+    BOOKING_CONFIRMED = "booking_confirmed_to_attendee"
+    ADDED_TO_WAITING_LIST = "added_to_waiting_list_to_attendee"
+    PLACE_OFFERED = "place_offered_to_attendee"
+    ALREADY_REGISTERED = "already_registered_to_attendee"
+    BOOKING_CANCELLED = "booking_cancelled_to_attendee"
+    REMINDER = "reminder_to_attendee"
+    EVENT_CHANGED = "event_changed_to_attendee"
+    EVENT_CANCELLED = "event_cancelled_to_attendee"
+    MESSAGE_FROM_ORGANISER = "message_from_organiser_to_attendee"
+    DETAILS_DELETED = "details_deleted_to_attendee"
+
+
+#: Payload flag: the person has a calendar entry (a booked place), so the email carries
+#: an invite update or a cancellation. People on the waiting list have no entry.
+WITH_INVITE = "with_invite"
+
+
+class CalendarPart(enum.Enum):
+    """Which iTIP method the email's calendar part carries (docs/calendar.md)."""
+
+    #: No calendar part.
+    NONE = enum.auto()
+    #: Always an invitation: the email gives the person their entry.
+    REQUEST = enum.auto()
+    #: An update of the entry, for people who hold a place (and so have an entry).
+    REQUEST_IF_BOOKED = enum.auto()
+    #: A cancellation of the entry, for people who held a place.
+    CANCEL_IF_BOOKED = enum.auto()
+
+
+@dataclass(frozen=True)
+class EmailRule:
+    #: str.format fields: {title}, {starts} and, for organisers' messages, {subject}.
+    subject: str
+    #: Never names the event (docs/safety.md#discreet-messages).
+    discreet_subject: str
+    calendar: CalendarPart = CalendarPart.NONE
+    #: Not worth sending once the booking or the event has been cancelled.
+    only_while_active: bool = False
+    #: Offer add-to-calendar links. Only with a first invitation: an entry added through
+    #: a link is not updated by later invitations, so offering them again would make
+    #: duplicates (docs/calendar.md#add-to-calendar-links).
+    offers_calendar_links: bool = False
+    #: The subject when the person had no calendar entry (they were on the waiting list).
+    subject_without_entry: str | None = None
+
+
+KINDS: dict[Kind, EmailRule] = {
+    Kind.BOOKING_CONFIRMED: EmailRule(
+        "Booking confirmed: {title}",
+        "Your booking",
+        calendar=CalendarPart.REQUEST,
+        only_while_active=True,
+        offers_calendar_links=True,
+    ),
+    Kind.ADDED_TO_WAITING_LIST: EmailRule(
+        "You’re on the waiting list: {title}",
+        "Your booking: waiting list",
+        only_while_active=True,
+    ),
+    Kind.PLACE_OFFERED: EmailRule(
+        "A place is free and it’s yours: {title}",
+        "Your booking: confirmed",
+        calendar=CalendarPart.REQUEST,
+        only_while_active=True,
+        offers_calendar_links=True,
+    ),
+    Kind.ALREADY_REGISTERED: EmailRule("You’re already registered: {title}", "Your booking"),
+    Kind.REMINDER: EmailRule(
+        "Reminder: {title}, {starts}", "Your booking: reminder", only_while_active=True
+    ),
+    Kind.EVENT_CHANGED: EmailRule(
+        "Event changed: {title}",
+        "Your booking: update",
+        calendar=CalendarPart.REQUEST_IF_BOOKED,
+        only_while_active=True,
+    ),
+    Kind.EVENT_CANCELLED: EmailRule(
+        "Event cancelled: {title}",
+        "Your booking: cancelled",
+        calendar=CalendarPart.CANCEL_IF_BOOKED,
+    ),
+    Kind.BOOKING_CANCELLED: EmailRule(
+        "Booking cancelled: {title}",
+        "Your booking: cancelled",
+        calendar=CalendarPart.CANCEL_IF_BOOKED,
+        subject_without_entry="You’ve left the waiting list: {title}",
+    ),
+    Kind.MESSAGE_FROM_ORGANISER: EmailRule("{subject}", "Your booking: a message"),
+    Kind.DETAILS_DELETED: EmailRule(
+        "Your details have been deleted: {title}",
+        "Your booking: deleted",
+        calendar=CalendarPart.CANCEL_IF_BOOKED,
+    ),
+}
+
+
+def rule_for(kind: str) -> EmailRule | None:
+    """The rule for an outbox row's kind; None for a kind this version does not know."""
+    try:
+        return KINDS[Kind(kind)]
+    except ValueError:
+        return None

@@ -1,0 +1,94 @@
+"""Checking people in on the day: big targets, names only, one button per person."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from webinar.extensions import db
+from webinar.lookups import attendee_or_404, event_or_404
+from webinar.models import Event, OrganiserRole, Registration, RegistrationStatus, utc_now
+from webinar.organisers.forms.accounts import ConfirmForm
+from webinar.organisers.queries import attendee_counts, list_events_on_day
+from webinar.organisers.roles import CHECK_IN_ROLES, current_organiser, role_required
+from webinar.organisers.routes.blueprint import blueprint
+from webinar.organisers.services import attendees as attendee_services
+
+
+def _check_in_event_or_403(event_id: int) -> Event:
+    """Check-in staff only see today's events; organisers can check in for any event."""
+    event = event_or_404(event_id)
+    if current_organiser().role == OrganiserRole.CHECK_IN and event not in list_events_on_day(
+        now=utc_now()
+    ):
+        abort(403)
+    return event
+
+
+@blueprint.get("/check-in")
+@role_required(*CHECK_IN_ROLES)
+def check_in_events() -> str:
+    return render_template(
+        "organisers/check_in/events.html", events=list_events_on_day(now=utc_now())
+    )
+
+
+@blueprint.get("/check-in/<int:event_id>")
+@role_required(*CHECK_IN_ROLES)
+def check_in(event_id: int) -> str:
+    event = _check_in_event_or_403(event_id)
+    search = request.args.get("q", "")[:100]
+    # Names only: nobody at the door needs an email address.
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .where(Registration.status == RegistrationStatus.BOOKED)
+        .order_by(Registration.name, Registration.id)
+    )
+    if search.strip():
+        pattern = f"%{_escape(search.strip().lower())}%"
+        query = query.where(func.lower(Registration.name).like(pattern, escape="\\"))
+    people = list(db.session.scalars(query))
+    return render_template(
+        "organisers/check_in/check_in.html",
+        event=event,
+        people=people,
+        search=search,
+        counts=attendee_counts(event),
+        form=ConfirmForm(),
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@blueprint.post("/events/<int:event_id>/attendees/<int:registration_id>/attended")
+@role_required(*CHECK_IN_ROLES)
+def mark_attended(event_id: int, registration_id: int) -> Response:
+    event = _check_in_event_or_403(event_id)
+    registration = attendee_or_404(event, registration_id)
+    if ConfirmForm().validate_on_submit():
+        attended = request.form.get("attended", "yes") == "yes"
+        try:
+            attendee_services.mark_attended(
+                registration=registration,
+                attended=attended,
+                organiser=current_organiser(),
+                now=utc_now(),
+            )
+            db.session.commit()
+        except attendee_services.NotBooked:
+            flash("This person does not have a place, so cannot be checked in")
+        else:
+            # No names: flash messages wait in the session cookie, which is readable.
+            flash("Checked in" if attended else "Check-in undone", "success")
+    if (
+        request.args.get("next") == "attendees"
+        and current_organiser().role != OrganiserRole.CHECK_IN
+    ):
+        return redirect(url_for("organisers.list_attendees_page", event_id=event.id))
+    return redirect(
+        url_for("organisers.check_in", event_id=event.id, q=request.form.get("q") or None)
+    )

@@ -1,0 +1,209 @@
+"""Booking a place or joining the waiting list: by the person, or by an organiser."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from webinar.events.queries import accepts_registrations
+from webinar.extensions import db
+from webinar.london_time import to_london
+from webinar.models import Event, OutboxMessage, Question, Registration, RegistrationStatus
+from webinar.notifications import emails
+from webinar.notifications.kinds import Kind
+from webinar.registrations.places import NoPlaceLeft, lock_published_event, take_place
+from webinar.registrations.queries import active_registration
+from webinar.security import hash_token, manage_token_for
+from webinar.validators import normalise_email
+
+
+class RegistrationClosed(Exception):
+    """The event is not taking registrations now."""
+
+
+class AlreadyRegistered(Exception):
+    """This address already has a booking or a place on the waiting list."""
+
+
+class RegistrationOutcome(enum.StrEnum):
+    """Only the email says which of these happened; the visitor sees the same page."""
+
+    BOOKED = "booked"
+    WAITING = "waiting"
+    ALREADY_REGISTERED = "already_registered"
+
+
+def register_for_event(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    accessibility_needs: str | None,
+    question: str | None,
+    discreet: bool,
+    now: datetime,
+) -> RegistrationOutcome:
+    """Book a place, or join the waiting list, and queue the email that says which."""
+    if not accepts_registrations(event, now=now):
+        raise RegistrationClosed
+    email = normalise_email(email)
+    existing = active_registration(event_id=event.id, email=email)
+    if existing is not None:
+        return _already_registered(existing, question=question, now=now)
+    try:
+        registration = _book(
+            event=event,
+            name=name,
+            email=email,
+            accessibility_needs=accessibility_needs,
+            discreet=discreet,
+            now=now,
+            waiting_list=event.waiting_list_enabled,
+        )
+    except AlreadyRegistered:
+        # Someone registered the same address a moment ago: same outcome as a repeat.
+        existing = active_registration(event_id=event.id, email=email)
+        if existing is None:
+            raise
+        return _already_registered(existing, question=question, now=now)
+    _store_question(event, question, now=now)
+    if registration.status == RegistrationStatus.BOOKED:
+        emails.booking_confirmed_to_attendee(registration)
+        return RegistrationOutcome.BOOKED
+    emails.added_to_waiting_list_to_attendee(registration)
+    return RegistrationOutcome.WAITING
+
+
+def add_by_hand(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    accessibility_needs: str | None,
+    discreet: bool,
+    now: datetime,
+) -> Registration:
+    """An organiser books someone in (even after registration closes); emailed as usual."""
+    email = normalise_email(email)
+    if active_registration(event_id=event.id, email=email) is not None:
+        raise AlreadyRegistered
+    registration = _book(
+        event=event,
+        name=name,
+        email=email,
+        accessibility_needs=accessibility_needs,
+        discreet=discreet,
+        now=now,
+        waiting_list=False,
+    )
+    registration.added_by_organiser = True
+    emails.booking_confirmed_to_attendee(registration)
+    return registration
+
+
+def _book(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    accessibility_needs: str | None,
+    discreet: bool,
+    now: datetime,
+    waiting_list: bool,
+) -> Registration:
+    """Take a place (or a waiting-list place) and add the booking, in one savepoint.
+
+    Raises NoPlaceLeft, RegistrationClosed (the event stopped being published), or
+    AlreadyRegistered when the partial unique index caught the same address.
+    """
+    try:
+        with db.session.begin_nested():
+            booked = take_place(event.id)
+            if not booked:
+                if not lock_published_event(event.id):
+                    raise RegistrationClosed
+                if not waiting_list:
+                    raise NoPlaceLeft
+            registration = new_registration(
+                event=event,
+                name=name,
+                email=email,
+                status=RegistrationStatus.BOOKED if booked else RegistrationStatus.WAITING,
+                accessibility_needs=accessibility_needs,
+                discreet=discreet,
+                now=now,
+            )
+            db.session.add(registration)
+            db.session.flush()
+    except IntegrityError:
+        raise AlreadyRegistered from None
+    return registration
+
+
+def new_registration(
+    *,
+    event: Event,
+    name: str,
+    email: str,
+    status: RegistrationStatus,
+    accessibility_needs: str | None,
+    discreet: bool,
+    now: datetime,
+) -> Registration:
+    """A booking with its random calendar UID and the hash of its manage-link token."""
+    calendar_uid = f"{uuid.uuid4()}@booking"
+    return Registration(
+        event=event,
+        calendar_uid=calendar_uid,
+        name=name.strip(),
+        email=normalise_email(email),
+        status=status,
+        accessibility_needs=accessibility_needs or None,
+        discreet=discreet,
+        created_at_utc=now,
+        status_changed_at_utc=now,
+        manage_token_hash=hash_token(manage_token_for(calendar_uid)),
+    )
+
+
+#: Someone who knows an address could submit it again and again to flood its owner with
+#: "already registered" emails; one an hour is enough to help a person who lost the link.
+ALREADY_REGISTERED_EMAIL_INTERVAL = timedelta(hours=1)
+
+
+def _already_registered(
+    existing: Registration, *, question: str | None, now: datetime
+) -> RegistrationOutcome:
+    # The same lock as a booking: the answer takes as long (docs/safety.md#response-timing),
+    # and repeats of one address queue up, so the once-an-hour check below holds.
+    lock_published_event(existing.event_id)
+    _store_question(existing.event, question, now=now)
+    recently_told = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.registration_id == existing.id)
+        .where(OutboxMessage.kind == Kind.ALREADY_REGISTERED)
+        .where(OutboxMessage.created_at_utc > now - ALREADY_REGISTERED_EMAIL_INTERVAL)
+        .limit(1)
+    )
+    if recently_told is None:
+        emails.already_registered_to_attendee(existing)
+    return RegistrationOutcome.ALREADY_REGISTERED
+
+
+def _store_question(event: Event, question: str | None, *, now: datetime) -> None:
+    if not question or not event.accepts_questions:
+        return
+    text = question.strip()
+    already_asked = db.session.scalar(
+        select(Question.id).where(Question.event_id == event.id).where(Question.text == text)
+    )
+    if already_asked is None:
+        # The London day only: an exact time could be matched to a registration
+        # (docs/safety.md#least-data).
+        day = to_london(now).date()
+        received_on = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        db.session.add(Question(event=event, text=text, received_on=received_on))

@@ -1,0 +1,103 @@
+"""Places on an event: taking one, giving one back, and the waiting list moving up.
+
+Every change here serialises on the event's row: the conditional UPDATEs below lock it
+(PostgreSQL) or run inside SQLite's single writer. A place is taken or released only when
+a statement really changed a row (docs/architecture.md#changes-of-state).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from webinar.extensions import db
+from webinar.models import Event, EventStatus, Registration, RegistrationStatus
+from webinar.notifications import emails
+from webinar.registrations.transitions import change_status
+
+
+class NoPlaceLeft(Exception):
+    """Every place is taken (and, for the public, there is no waiting list)."""
+
+
+def take_place(event_id: int) -> bool:
+    """Take one place if the event is published and any place is left.
+
+    One conditional UPDATE: it holds under concurrency, where count-then-insert overbooks,
+    and an event cancelled or unpublished a moment ago gives no place.
+    """
+    result = db.session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .where(Event.status == EventStatus.PUBLISHED)
+        .where(Event.places_taken < Event.capacity)
+        .values(places_taken=Event.places_taken + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def lock_published_event(event_id: int) -> bool:
+    """Lock the event's row as taking a place would; False when it is not published.
+
+    Joining the waiting list and repeat registrations take the same lock as a booking:
+    nobody joins an event being cancelled, and a repeat takes as long as a booking
+    (docs/safety.md#response-timing).
+    """
+    result = db.session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .where(Event.status == EventStatus.PUBLISHED)
+        .values(places_taken=Event.places_taken)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def release_place(*, event_id: int, now: datetime) -> None:
+    """A booked place is free again: it goes to the first person waiting, if anyone is."""
+    db.session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .where(Event.places_taken > 0)
+        .values(places_taken=Event.places_taken - 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    promote_from_waiting_list(event_id=event_id, now=now)
+
+
+def promote_from_waiting_list(*, event_id: int, now: datetime) -> list[Registration]:
+    """Offer free places to the people waiting longest, in the caller's transaction."""
+    promoted: list[Registration] = []
+    while True:
+        event = db.session.get(Event, event_id, populate_existing=True)
+        if event is None or event.status != EventStatus.PUBLISHED or event.starts_at_utc <= now:
+            return promoted
+        # SKIP LOCKED: someone leaving the list right now is passed over, not waited for.
+        waiting = db.session.scalar(
+            select(Registration)
+            .where(Registration.event_id == event_id)
+            .where(Registration.status == RegistrationStatus.WAITING)
+            .order_by(Registration.status_changed_at_utc, Registration.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if waiting is None or not offer_place(waiting, now=now):
+            return promoted
+        promoted.append(waiting)
+
+
+def offer_place(registration: Registration, *, now: datetime) -> bool:
+    """Move someone from the waiting list into a free place; False if none is left.
+
+    Raises NotWaiting (from change_status) when they are no longer waiting.
+    """
+    with db.session.begin_nested():
+        if not take_place(registration.event_id):
+            return False
+        change_status(
+            registration, expected=RegistrationStatus.WAITING, to=RegistrationStatus.BOOKED, now=now
+        )
+    emails.place_offered_to_attendee(registration)
+    return True

@@ -1,0 +1,56 @@
+"""Managing a booking through its private link: seeing it and cancelling it."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from webinar.extensions import db
+from webinar.lookups import booking_or_404
+from webinar.models import EventStatus, RegistrationStatus, utc_now
+from webinar.registrations.cancellation import cancel_registration
+from webinar.registrations.forms import CancelForm
+from webinar.registrations.routes.blueprint import blueprint
+
+
+@blueprint.get("/booking/<token>")
+def manage_booking(token: str) -> str:
+    registration = booking_or_404(token)
+    return render_template(
+        "registrations/manage_booking.html",
+        registration=registration,
+        event=registration.event,
+        token=token,
+        statuses=RegistrationStatus,
+    )
+
+
+@blueprint.route("/booking/<token>/cancel", methods=["GET", "POST"])
+def cancel_booking(token: str) -> str | Response:
+    registration = booking_or_404(token)
+    if (
+        registration.status == RegistrationStatus.CANCELLED
+        or registration.event.status != EventStatus.PUBLISHED
+    ):
+        # Nothing to cancel: the manage page says why.
+        return redirect(url_for("registrations.manage_booking", token=token))
+    form = CancelForm()
+    if form.validate_on_submit():
+        cancel_registration(registration=registration, now=utc_now())
+        db.session.commit()
+        return redirect(url_for("registrations.booking_cancelled", token=token))
+    return render_template(
+        "registrations/cancel_booking.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+        token=token,
+    )
+
+
+@blueprint.get("/booking/<token>/cancelled")
+def booking_cancelled(token: str) -> str:
+    registration = booking_or_404(token)
+    return render_template(
+        "registrations/booking_cancelled.html", registration=registration, event=registration.event
+    )

@@ -1,0 +1,56 @@
+"""The one way a booking's status changes: a conditional UPDATE on what we expect it to be.
+
+`UPDATE registration SET status = :to WHERE id = :id AND status = :expected` changes a
+row only if nobody changed it first; the caller moves places and sends emails only when
+it did (docs/architecture.md#changes-of-state).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from webinar.extensions import db
+from webinar.models import Registration, RegistrationStatus
+
+
+class StatusChanged(Exception):
+    """The booking was no longer in the status the change expected: someone was first."""
+
+
+def lock_registration(registration: Registration) -> RegistrationStatus | None:
+    """Lock the booking's row and read its status as it is now; None if it is gone.
+
+    PostgreSQL: SELECT ... FOR UPDATE, so two changes of one booking queue up. SQLite
+    has one writer at a time already (webinar.database).
+    """
+    status: RegistrationStatus | None = db.session.scalar(
+        select(Registration.status).where(Registration.id == registration.id).with_for_update()
+    )
+    return status
+
+
+def change_status(
+    registration: Registration,
+    *,
+    expected: RegistrationStatus,
+    to: RegistrationStatus,
+    now: datetime,
+    raise_sequence: bool = False,
+    **values: Any,
+) -> None:
+    """Move the booking from `expected` to `to`, or raise StatusChanged."""
+    if raise_sequence:
+        values["calendar_sequence"] = Registration.calendar_sequence + 1
+    result = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id)
+        .where(Registration.status == expected)
+        .values(status=to, status_changed_at_utc=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StatusChanged
+    db.session.refresh(registration)
