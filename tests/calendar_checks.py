@@ -1,6 +1,6 @@
 """Reusable checks that a received email carries a calendar invite mail clients accept.
 
-The numbers refer to "Checks a test can make on a sent confirmation" in CALENDAR.md.
+The numbers refer to the checks listed in docs/calendar.md#how-we-test.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "PERSONAL_DATA_RETENTION_DAYS": 30,
         "RATELIMIT_STORAGE_URI": "memory://",
         # Every registration answer takes at least this long, so its timing does not
-        # say whether the address was new or already registered (SAFETY.md 2).
+        # say whether the address was new or already registered (docs/safety.md#response-timing).
         "REGISTRATION_MINIMUM_RESPONSE_MS": 100,
         "RATELIMIT_HEADERS_ENABLED": False,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -35,7 +35,7 @@ def csp_nonce() -> str:
 
 
 def _set_headers(response: Response) -> Response:
-    # No third parties in the page (SAFETY.md 7); GOV.UK Frontend's one inline script
+    # No third parties in the page (docs/safety.md#no-third-parties); GOV.UK Frontend's one inline script
     # carries the nonce.
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "

@@ -1,4 +1,4 @@
-// Quick exit (SAFETY.md 1): the button, the Escape key, or Shift pressed 3 times within
+// Quick exit (docs/safety.md#quick-exit): the button, the Escape key, or Shift pressed 3 times within
 // 5 seconds (GOV.UK "Exit this page"). Leaving hides the page at once and replaces the
 // history entry, so Back does not return here. Loaded in <head>, not deferred, so the
 // keys work while the page is still loading.

@@ -1,4 +1,4 @@
-"""Leaving quickly (SAFETY.md 1): the button, Escape, and Shift pressed 3 times."""
+"""Leaving quickly (docs/safety.md#quick-exit): the button, Escape, and Shift pressed 3 times."""
 
 from __future__ import annotations
 

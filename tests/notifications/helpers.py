@@ -20,7 +20,7 @@ from webinar.registrations import event_changes
 
 SENDER = "events@police.example"
 LONDON = ZoneInfo("Europe/London")
-#: Words that must not appear anywhere in a discreet email (SAFETY.md 3).
+#: Words that must not appear anywhere in a discreet email (docs/safety.md#discreet-messages).
 CAMPAIGN_WORDS = ("16 days", "stalking", "domestic", "abuse", "police", "bedfordshire")
 
 

@@ -1,5 +1,5 @@
 """Every email kind, sent through the test SMTP server and parsed: what it must carry, and
-what a discreet one must never show at a glance (SAFETY.md 3, 5 and 8; issue 3)."""
+what a discreet one must never show at a glance (docs/safety.md#discreet-messages, #retention and #help-signposting)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Confirmation, update and cancellation invites, checked against CALENDAR.md on what a
+"""Confirmation, update and cancellation invites, checked against docs/calendar.md on what a
 real SMTP server received."""
 
 from __future__ import annotations

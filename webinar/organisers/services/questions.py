@@ -9,7 +9,7 @@ from webinar.models import Event, Organiser, Question, QuestionStatus
 from webinar.organisers.audit import AuditAction, record
 
 #: Alphabetical, never by id or day received: the order questions came in could be
-#: matched to the order people registered (SAFETY.md 4).
+#: matched to the order people registered (docs/safety.md#least-data).
 ALPHABETICAL = (func.lower(Question.text), Question.text, Question.id)
 
 
