@@ -1,9 +1,10 @@
 """Does registering a new address take as long as repeating a registered one?
 
-docs/safety.md#response-timing: a third party must not learn from the answer, or its timing, whether an
-address is already registered. This measures the server side of both paths through the
-Flask test client on a real SQLite file (and PostgreSQL with --postgres), and prints the
-medians and their ratio. Run: .venv/bin/python scripts/benchmark_registration_timing.py
+A third party must not learn from the answer, or its timing, whether an address is
+already registered (docs/safety.md#response-timing). This measures the server side of
+both paths through the Flask test client on a real SQLite file (and PostgreSQL with
+--postgres), and prints the medians and their ratio.
+Run: .venv/bin/python scripts/benchmark_registration_timing.py
 """
 
 from __future__ import annotations

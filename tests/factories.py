@@ -9,8 +9,18 @@ from typing import Any
 from webinar.extensions import db
 from webinar.models import Event, EventFormat, EventStatus, Registration
 from webinar.registrations.booking import register_for_event
+from webinar.security import manage_token_for
 
 _counter = itertools.count(1)
+
+#: A registration form a person filled in correctly.
+VALID_REGISTRATION = {
+    "name": "Sam",
+    "email": "sam@example.com",
+    "accessibility_needs": "",
+    "question": "",
+    "consent": "y",
+}
 
 
 class Factory:
@@ -56,3 +66,8 @@ class Factory:
             .one()
         )
         return registration
+
+
+def manage_url(registration: Registration) -> str:
+    """The path of a booking's manage link, as its emails carry it."""
+    return f"/booking/{manage_token_for(registration.calendar_uid)}"

@@ -6,9 +6,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import Factory
+from tests.factories import Factory, manage_url
 from tests.pages import check_page, text_of
-from tests.registrations.test_manage_booking import manage_url
 
 
 @pytest.mark.parametrize(

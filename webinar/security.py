@@ -35,8 +35,8 @@ def csp_nonce() -> str:
 
 
 def _set_headers(response: Response) -> Response:
-    # No third parties in the page (docs/safety.md#no-third-parties); GOV.UK Frontend's one inline script
-    # carries the nonce.
+    # No third parties in the page (docs/safety.md#no-third-parties); GOV.UK Frontend's
+    # one inline script carries the nonce.
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
         f"script-src 'self' 'nonce-{csp_nonce()}'; "

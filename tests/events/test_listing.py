@@ -121,7 +121,10 @@ def test_no_events_says_so(client: FlaskClient) -> None:
 
 
 def test_the_number_of_places_left_is_never_shown(client: FlaskClient, factory: Factory) -> None:
-    """A count would drop for a new address and not for a registered one (docs/safety.md#no-enumeration)."""
+    """A count would drop for a new address and not for a registered one.
+
+    docs/safety.md#no-enumeration
+    """
     event = factory.event(capacity=5)
     factory.registration(event, email="known@example.com")
 

@@ -1,5 +1,6 @@
 """Every email kind, sent through the test SMTP server and parsed: what it must carry, and
-what a discreet one must never show at a glance (docs/safety.md#discreet-messages, #retention and #help-signposting)."""
+what a discreet one must never show at a glance (docs/safety.md#discreet-messages,
+docs/safety.md#retention and docs/safety.md#help-signposting)."""
 
 from __future__ import annotations
 

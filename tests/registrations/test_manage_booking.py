@@ -8,16 +8,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.factories import Factory
+from tests.factories import Factory, manage_url
 from tests.pages import check_page, text_of
 from webinar.extensions import db
 from webinar.models import OutboxMessage, Registration, RegistrationStatus
 from webinar.notifications.kinds import Kind
 from webinar.security import hash_token, manage_token_for
-
-
-def manage_url(registration: Registration) -> str:
-    return f"/booking/{manage_token_for(registration.calendar_uid)}"
 
 
 def cancel(client: FlaskClient, registration: Registration) -> Any:

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-from tests.factories import Factory
+from tests.factories import VALID_REGISTRATION, Factory
 from tests.pages import check_page, error_summary, field_errors, text_of
 from webinar.extensions import db
-from webinar.models import Event, Question, Registration
-
-VALID = {
-    "name": "Sam",
-    "email": "sam@example.com",
-    "accessibility_needs": "",
-    "question": "",
-    "consent": "y",
-}
-
-
-def post(client: FlaskClient, event: Event, **changes: Any) -> Any:
-    data = {**VALID, **changes}
-    return client.post(f"/events/{event.slug}/register", data=data)
+from webinar.models import Question, Registration
 
 
 def test_the_form_says_it_is_not_for_reporting_crime(client: FlaskClient, factory: Factory) -> None:
@@ -130,11 +118,16 @@ def test_events_without_a_panel_do_not_ask_for_questions(
     ],
 )
 def test_each_field_has_a_specific_error_message(
-    client: FlaskClient, factory: Factory, changes: dict[str, str], field: str, message: str
+    client: FlaskClient,
+    factory: Factory,
+    changes: dict[str, str],
+    field: str,
+    message: str,
+    submit_registration: Callable[..., Any],
 ) -> None:
     event = factory.event(accepts_questions=True)
 
-    response = post(client, event, **changes)
+    response = submit_registration(event, **changes)
 
     assert response.status_code == 200
     page = check_page(response)
@@ -147,11 +140,11 @@ def test_each_field_has_a_specific_error_message(
 
 
 def test_what_was_typed_is_kept_when_there_are_errors(
-    client: FlaskClient, factory: Factory
+    client: FlaskClient, factory: Factory, submit_registration: Callable[..., Any]
 ) -> None:
     event = factory.event(accepts_questions=True)
 
-    page = check_page(post(client, event, email="", accessibility_needs="Captions please"))
+    page = check_page(submit_registration(event, email="", accessibility_needs="Captions please"))
 
     name = page.select_one("input[name=name]")
     assert name is not None and name["value"] == "Sam"
@@ -159,10 +152,12 @@ def test_what_was_typed_is_kept_when_there_are_errors(
     assert needs is not None and text_of(needs) == "Captions please"
 
 
-def test_multiline_answers_keep_their_line_breaks(client: FlaskClient, factory: Factory) -> None:
+def test_multiline_answers_keep_their_line_breaks(
+    client: FlaskClient, factory: Factory, submit_registration: Callable[..., Any]
+) -> None:
     event = factory.event(accepts_questions=True)
 
-    response = post(client, event, accessibility_needs="Captions\r\nStep-free access")
+    response = submit_registration(event, accessibility_needs="Captions\r\nStep-free access")
 
     assert response.status_code == 302
     registration = db.session.query(Registration).one()
@@ -170,11 +165,11 @@ def test_multiline_answers_keep_their_line_breaks(client: FlaskClient, factory: 
 
 
 def test_a_question_is_stored_without_any_link_to_who_asked(
-    client: FlaskClient, factory: Factory
+    client: FlaskClient, factory: Factory, submit_registration: Callable[..., Any]
 ) -> None:
     event = factory.event(accepts_questions=True)
 
-    post(client, event, question="How do Stalking Protection Orders work?")
+    submit_registration(event, question="How do Stalking Protection Orders work?")
 
     question = db.session.query(Question).one()
     assert question.text == "How do Stalking Protection Orders work?"
@@ -184,11 +179,11 @@ def test_a_question_is_stored_without_any_link_to_who_asked(
 
 
 def test_a_request_that_is_far_too_large_gets_a_friendly_page(
-    client: FlaskClient, factory: Factory
+    client: FlaskClient, factory: Factory, submit_registration: Callable[..., Any]
 ) -> None:
     event = factory.event()
 
-    response = post(client, event, name="x" * (100 * 1024))
+    response = submit_registration(event, name="x" * (100 * 1024))
 
     assert response.status_code == 413
     assert text_of(check_page(response).find("h1")) == "What you sent is too long"
@@ -198,7 +193,7 @@ def test_an_expired_form_explains_what_to_do(factory: Factory, app: Any) -> None
     event = factory.event()
     app.config["WTF_CSRF_ENABLED"] = True
 
-    response = app.test_client().post(f"/events/{event.slug}/register", data=VALID)
+    response = app.test_client().post(f"/events/{event.slug}/register", data=VALID_REGISTRATION)
 
     assert response.status_code == 400
     assert text_of(check_page(response).find("h1")) == "This form has expired"
@@ -215,12 +210,12 @@ def test_wrong_methods_get_a_page_not_a_stack_trace(client: FlaskClient, factory
 
 
 def test_ordinary_names_with_dots_and_apostrophes_are_fine(
-    client: FlaskClient, factory: Factory
+    client: FlaskClient, factory: Factory, submit_registration: Callable[..., Any]
 ) -> None:
     event = factory.event(capacity=10)
 
     for number, name in enumerate(["J. R. Smith", "Siobhán O'Neill", "Mr.Jones", "Anne-Marie"]):
-        response = post(client, event, name=name, email=f"n{number}@example.com")
+        response = submit_registration(event, name=name, email=f"n{number}@example.com")
         assert response.status_code == 302, name
 
 
@@ -268,11 +263,13 @@ def test_a_full_event_asks_people_to_join_the_waiting_list(
     assert "we’ll email you if a place becomes free" in text_of(page.find("main"))
 
 
-def test_the_same_question_sent_twice_is_kept_once(client: FlaskClient, factory: Factory) -> None:
+def test_the_same_question_sent_twice_is_kept_once(
+    client: FlaskClient, factory: Factory, submit_registration: Callable[..., Any]
+) -> None:
     event = factory.event(accepts_questions=True)
 
-    post(client, event, email="one@example.com", question="What is an SPO?")
-    post(client, event, email="one@example.com", question="What is an SPO?")
-    post(client, event, email="two@example.com", question="What is an SPO?")
+    submit_registration(event, email="one@example.com", question="What is an SPO?")
+    submit_registration(event, email="one@example.com", question="What is an SPO?")
+    submit_registration(event, email="two@example.com", question="What is an SPO?")
 
     assert [q.text for q in db.session.query(Question)] == ["What is an SPO?"]

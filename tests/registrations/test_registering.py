@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +12,6 @@ from sqlalchemy import select
 
 from tests.factories import Factory
 from tests.pages import check_page, text_of
-from tests.registrations.test_register_form import post
 from webinar.extensions import db, limiter
 from webinar.models import OutboxMessage, Registration, RegistrationStatus
 from webinar.notifications.kinds import Kind
@@ -26,11 +26,11 @@ def outbox_kinds() -> list[tuple[str, str]]:
 
 
 def test_registering_books_a_place_and_queues_the_confirmation(
-    client: FlaskClient, factory: Factory
+    client: FlaskClient, factory: Factory, submit_registration: Callable[..., Any]
 ) -> None:
     event = factory.event(capacity=10)
 
-    response = post(client, event, email="  Sam@Example.COM ", discreet="y")
+    response = submit_registration(event, email="  Sam@Example.COM ", discreet="y")
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/events/{event.slug}/check-your-email"
@@ -46,13 +46,13 @@ def test_registering_books_a_place_and_queues_the_confirmation(
 
 
 def test_new_repeated_and_waiting_registrations_look_identical(
-    client: FlaskClient, factory: Factory
+    client: FlaskClient, factory: Factory, submit_registration: Callable[..., Any]
 ) -> None:
     event = factory.event(capacity=1, waiting_list_enabled=True)
 
-    first = post(client, event, email="first@example.com")
-    repeat = post(client, event, email="FIRST@example.com")
-    waiting = post(client, event, email="second@example.com")
+    first = submit_registration(event, email="first@example.com")
+    repeat = submit_registration(event, email="FIRST@example.com")
+    waiting = submit_registration(event, email="second@example.com")
 
     for response in (first, repeat, waiting):
         assert response.status_code == first.status_code == 302
@@ -68,26 +68,26 @@ def test_new_repeated_and_waiting_registrations_look_identical(
 
 
 def test_registering_again_after_cancelling_makes_a_new_booking(
-    client: FlaskClient, factory: Factory
+    client: FlaskClient, factory: Factory, submit_registration: Callable[..., Any]
 ) -> None:
     event = factory.event()
     first = factory.registration(event, email="sam@example.com")
     from tests.registrations.test_manage_booking import cancel
 
     cancel(client, first)
-    post(client, event, email="sam@example.com")
+    submit_registration(event, email="sam@example.com")
 
     statuses = sorted(r.status for r in db.session.scalars(select(Registration)))
     assert statuses == [RegistrationStatus.BOOKED, RegistrationStatus.CANCELLED]
 
 
 def test_a_full_event_without_a_waiting_list_turns_people_away_kindly(
-    client: FlaskClient, factory: Factory
+    client: FlaskClient, factory: Factory, submit_registration: Callable[..., Any]
 ) -> None:
     event = factory.event(capacity=1)
     factory.registration(event)
 
-    response = post(client, event, email="late@example.com")
+    response = submit_registration(event, email="late@example.com")
 
     assert response.status_code == 302
     page = check_page(client.get(response.headers["Location"]))
@@ -96,29 +96,30 @@ def test_a_full_event_without_a_waiting_list_turns_people_away_kindly(
 
 
 def test_repeated_attempts_cannot_flood_the_mailbox_owner(
-    client: FlaskClient, factory: Factory, frozen_time: Any
+    client: FlaskClient, factory: Factory, frozen_time: Any, submit_registration: Callable[..., Any]
 ) -> None:
     event = factory.event()
     factory.registration(event, email="owner@example.com")
 
     for _ in range(5):
-        assert post(client, event, email="owner@example.com").status_code == 302
+        assert submit_registration(event, email="owner@example.com").status_code == 302
     frozen_time.shift(timedelta(hours=1, minutes=1))
-    post(client, event, email="owner@example.com")
+    submit_registration(event, email="owner@example.com")
 
     told = [kind for kind, _ in outbox_kinds() if kind == Kind.ALREADY_REGISTERED]
     assert len(told) == 2
 
 
-def test_registration_attempts_are_rate_limited(app: Flask, factory: Factory) -> None:
+def test_registration_attempts_are_rate_limited(
+    app: Flask, factory: Factory, submit_registration: Callable[..., Any]
+) -> None:
     event = factory.event(capacity=100)
     app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
-    client = app.test_client()
 
-    codes = [post(client, event, email=f"p{n}@example.com").status_code for n in range(11)]
+    codes = [submit_registration(event, email=f"p{n}@example.com").status_code for n in range(11)]
 
     assert codes[:10] == [302] * 10
     assert codes[10] == 429
-    page = check_page(post(client, event, email="more@example.com"))
+    page = check_page(submit_registration(event, email="more@example.com"))
     assert text_of(page.find("h1")) == "Too many attempts"

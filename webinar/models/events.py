@@ -6,11 +6,11 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinar.extensions import Base
-from webinar.models.types import UTCDateTime, utc_now
+from webinar.models.types import UTCDateTime, enum_column, utc_now
 
 if TYPE_CHECKING:
     from webinar.models.registrations import Question, Registration
@@ -42,18 +42,6 @@ class EventStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-def _enum(kind: type[enum.Enum], name: str) -> Enum:
-    # Store the values (lower case) as plain strings with a CHECK, on every database.
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
 class Event(Base):
     __tablename__ = "event"
     __table_args__ = (
@@ -70,9 +58,9 @@ class Event(Base):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
-    format: Mapped[EventFormat] = mapped_column(_enum(EventFormat, "event_format"))
+    format: Mapped[EventFormat] = mapped_column(enum_column(EventFormat, "event_format"))
     status: Mapped[EventStatus] = mapped_column(
-        _enum(EventStatus, "event_status"), default=EventStatus.DRAFT
+        enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT
     )
     starts_at_utc: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at_utc: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,8 +10,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webinar.extensions import Base
-from webinar.models.events import _enum
-from webinar.models.types import UTCDateTime, utc_now
+from webinar.models.types import UTCDateTime, enum_column, utc_now
 
 
 class OrganiserRole(enum.StrEnum):
@@ -26,7 +25,7 @@ class Organiser(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[OrganiserRole] = mapped_column(_enum(OrganiserRole, "organiser_role"))
+    role: Mapped[OrganiserRole] = mapped_column(enum_column(OrganiserRole, "organiser_role"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at_utc: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 

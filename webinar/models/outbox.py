@@ -10,8 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinar.extensions import Base
-from webinar.models.events import _enum
-from webinar.models.types import UTCDateTime, utc_now
+from webinar.models.types import UTCDateTime, enum_column, utc_now
 
 if TYPE_CHECKING:
     from webinar.models.registrations import Registration
@@ -46,7 +45,7 @@ class OutboxMessage(Base):
     #: Anything the email needs that is not in the database (a message's text).
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[OutboxStatus] = mapped_column(
-        _enum(OutboxStatus, "outbox_status"), default=OutboxStatus.DUE
+        enum_column(OutboxStatus, "outbox_status"), default=OutboxStatus.DUE
     )
     due_at_utc: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     attempts: Mapped[int] = mapped_column(default=0)

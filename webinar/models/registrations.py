@@ -11,8 +11,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinar.extensions import Base
-from webinar.models.events import _enum
-from webinar.models.types import UTCDateTime, utc_now
+from webinar.models.types import UTCDateTime, enum_column, utc_now
 
 if TYPE_CHECKING:
     from webinar.models.events import Event
@@ -47,7 +46,7 @@ class Registration(Base):
     #: Normalised: trimmed and lower-cased, so duplicates are caught by the index.
     email: Mapped[str] = mapped_column(String(254))
     status: Mapped[RegistrationStatus] = mapped_column(
-        _enum(RegistrationStatus, "registration_status")
+        enum_column(RegistrationStatus, "registration_status")
     )
     accessibility_needs: Mapped[str | None] = mapped_column(Text)
     #: Neutral sender, subject and calendar title in every message to this person.
@@ -91,7 +90,7 @@ class Question(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[QuestionStatus] = mapped_column(
-        _enum(QuestionStatus, "question_status"), default=QuestionStatus.NEW
+        enum_column(QuestionStatus, "question_status"), default=QuestionStatus.NEW
     )
     #: Day only: an exact time could be matched to a registration.
     received_on: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -6,49 +6,34 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextArea,
-    GovTextInput,
 )
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from webinar.validators import PlainText, email_validators, name_validators, strip_whitespace
+from webinar.form_fields import (
+    TEXT_MAX,
+    accessibility_needs_field,
+    discreet_field,
+    email_field,
+    name_field,
+)
+from webinar.validators import PlainText, strip_whitespace
 from webinar.widgets import CheckboxInput
-
-TEXT_MAX = 1000
 
 
 class RegistrationForm(FlaskForm):
-    name = StringField(
+    name = name_field(
         "Your name or a nickname",
-        widget=GovTextInput(),
-        filters=[strip_whitespace],
+        required_message="Enter your name or a nickname",
         description="You do not need to give your full name.",
-        validators=name_validators("Enter your name or a nickname"),
     )
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[strip_whitespace],
+    email = email_field(
+        required_message="Enter your email address",
         description="We’ll send your booking details and any joining link here.",
-        validators=email_validators("Enter your email address"),
     )
-    accessibility_needs = TextAreaField(
-        "Accessibility needs (optional)",
-        widget=GovTextArea(),
-        filters=[strip_whitespace],
+    accessibility_needs = accessibility_needs_field(
         description="Tell us about anything that would help you take part, such as "
-        "captions, a British Sign Language interpreter or step-free access.",
-        validators=[
-            Optional(),
-            Length(
-                max=TEXT_MAX,
-                message=f"Accessibility needs must be {TEXT_MAX} characters or fewer",
-            ),
-            PlainText(
-                "Accessibility needs must only include letters, numbers, spaces and punctuation",
-                multiline=True,
-            ),
-        ],
+        "captions, a British Sign Language interpreter or step-free access."
     )
     question = TextAreaField(
         "Question for the panel (optional)",
@@ -65,9 +50,8 @@ class RegistrationForm(FlaskForm):
             ),
         ],
     )
-    discreet = BooleanField(
+    discreet = discreet_field(
         "Send me discreet messages",
-        widget=CheckboxInput(),
         description="Emails will come from “Bookings” with the subject “Your booking”, and "
         "calendar entries will have a neutral title, so they do not mention this campaign.",
     )

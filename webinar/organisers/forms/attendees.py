@@ -8,43 +8,28 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import RadioField, SelectChoice, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
-from webinar.validators import PlainText, email_validators, name_validators, strip_whitespace
-from webinar.widgets import CheckboxInput, RadioInput
+from webinar.form_fields import (
+    accessibility_needs_field,
+    discreet_field,
+    email_field,
+    name_field,
+)
+from webinar.validators import PlainText, strip_whitespace
+from webinar.widgets import RadioInput
 
 
 class AddAttendeeForm(FlaskForm):
-    name = StringField(
-        "Name or nickname",
-        widget=GovTextInput(),
-        filters=[strip_whitespace],
-        validators=name_validators("Enter their name or a nickname"),
-    )
-    email = StringField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[strip_whitespace],
+    name = name_field("Name or nickname", required_message="Enter their name or a nickname")
+    email = email_field(
+        required_message="Enter their email address",
         description="They’ll be emailed their booking and a link to manage or cancel it.",
-        validators=email_validators("Enter their email address"),
     )
-    accessibility_needs = TextAreaField(
-        "Accessibility needs (optional)",
-        widget=GovTextArea(),
-        filters=[strip_whitespace],
-        validators=[
-            Optional(),
-            Length(max=1000, message="Accessibility needs must be 1000 characters or fewer"),
-            PlainText(
-                "Accessibility needs must only include letters, numbers, spaces and punctuation",
-                multiline=True,
-            ),
-        ],
-    )
-    discreet = BooleanField(
+    accessibility_needs = accessibility_needs_field()
+    discreet = discreet_field(
         "Send them discreet messages",
-        widget=CheckboxInput(),
         description="A neutral sender, subject and calendar title.",
     )
     submit = SubmitField("Add person", widget=GovSubmitInput())
