@@ -171,6 +171,9 @@ def test_event_cancellation_cancels_each_booking_and_tells_the_waiting_list(
     waiting = by_recipient["waiting@example.com"]
     assert all(part.get_content_type() != "text/calendar" for part in waiting.walk())
     assert JOIN_LINK not in bodies(booked)[0], "no joining link for a cancelled event"
+    for body in (*bodies(booked), *bodies(waiting)):
+        # Either may have added the event from the event page before booking.
+        assert "that entry is still there. Delete it by hand." in body
     assert Kind.REMINDER not in {row.kind for row in rows() if row.status == OutboxStatus.DUE}
 
 
