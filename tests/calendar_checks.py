@@ -1,5 +1,7 @@
-"""Reusable checks that a received email carries a calendar invite mail clients accept.
+"""Reusable checks that the calendars a client receives are ones it accepts.
 
+Each calendar is read by two independent parsers, `icalendar` and Mozilla's ical.js (the
+parser Thunderbird uses, run with node), which must agree, also after writing it again.
 The numbers refer to the checks listed in docs/calendar.md#how-we-test.
 """
 
@@ -12,6 +14,8 @@ from email.message import EmailMessage, Message
 from urllib.parse import parse_qs, urlsplit
 
 from icalendar import Calendar, Component, Event
+
+from tests.icaljs import assert_parsers_agree, read_with_icaljs
 
 ZERO = timedelta(0)
 SINGLE_VEVENT_PROPERTIES = (
@@ -26,6 +30,7 @@ SINGLE_VEVENT_PROPERTIES = (
 )
 STATUS_FOR_METHOD = {"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED"}
 _LINK = re.compile(r"https://[^\s\"'<>]+")
+OUTLOOK_HOSTS = ("outlook.live.com", "outlook.office.com")
 
 
 def assert_invite_is_valid(
@@ -36,16 +41,15 @@ def assert_invite_is_valid(
     assert part.get_param("method") == method, "1: MIME method must equal METHOD"
     assert str(part.get_param("charset")).upper() == "UTF-8", "2: charset=UTF-8"
     assert part["Content-Transfer-Encoding"].lower() in ("base64", "quoted-printable")
-    assert part["Content-Disposition"] is None, "the invite is inline, not an attachment"
+    assert part["Content-Disposition"] is None, "the alternative is inline"
     _assert_is_last_alternative(message, part)
-
     data = part.get_payload(decode=True)
     assert isinstance(data, bytes)
-    assert_ical_bytes_are_well_formed(data)
+    assert calendar_attachment(message).get_payload(decode=True) == data, "3: same file"
+
     calendar = parse_calendar(data)
     assert calendar["METHOD"] == method, "5: METHOD"
     event = single_event(calendar)
-
     for name in SINGLE_VEVENT_PROPERTIES:
         assert _count(event, name) == 1, f"6: exactly one {name}"
     assert _count(event, "DURATION") == 0, "6: DTEND, never DURATION"
@@ -63,12 +67,23 @@ def assert_invite_is_valid(
     attendees = event.attendees
     assert len(attendees) == 1, "7: only the recipient is an ATTENDEE"
     assert attendees[0].lower() == f"mailto:{recipient.lower()}", "7: ATTENDEE is To"
-    assert "PARTSTAT" in attendees[0].params and "RSVP" in attendees[0].params
+    assert attendees[0].params.get("RSVP") == "FALSE", "7: no reply is asked for"
+    assert "PARTSTAT" in attendees[0].params
 
     assert event.status == STATUS_FOR_METHOD[method], "8/14: STATUS"
     if method == "REQUEST":
         assert_has_display_alarm(event)
+    else:
+        assert_cancellation_says_only_that(event)
     return event
+
+
+def assert_cancellation_says_only_that(event: Event) -> None:
+    """Assert check 14: a CANCEL identifies the entry and says it is cancelled, no more."""
+    assert event.status == "CANCELLED"
+    for name in ("DESCRIPTION", "LOCATION", "URL"):
+        assert name not in event, f"14: {name} in a CANCEL"
+    assert not event.walk("VALARM"), "14: an alarm in a CANCEL"
 
 
 def calendar_part(message: Message) -> Message:
@@ -76,6 +91,32 @@ def calendar_part(message: Message) -> Message:
     parts = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
     assert len(parts) == 1, f"1: expected one text/calendar part, found {len(parts)}"
     return parts[0]
+
+
+def calendar_attachment(message: Message) -> Message:
+    """Return the invite.ics attachment, checking the shape Gmail sends (check 3)."""
+    assert message.get_content_type() == "multipart/mixed", "3: multipart/mixed"
+    children = message.get_payload()
+    assert isinstance(children, list) and len(children) == 2, "3: alternative + attachment"
+    alternative, attachment = children
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert attachment.get_content_type() == "application/ics"
+    assert attachment.get_param("name") == "invite.ics"
+    assert attachment.get_content_disposition() == "attachment"
+    assert attachment.get_filename() == "invite.ics"
+    assert attachment["Content-Transfer-Encoding"].lower() == "base64"
+    return attachment
+
+
+def calendars_in(message: Message) -> list[bytes]:
+    """Every calendar file a client can open in the message: the alternative and the file."""
+    found = []
+    for part in message.walk():
+        if part.get_content_type() in ("text/calendar", "application/ics"):
+            data = part.get_payload(decode=True)
+            assert isinstance(data, bytes)
+            found.append(data)
+    return found
 
 
 def assert_ical_bytes_are_well_formed(data: bytes) -> None:
@@ -91,7 +132,13 @@ def assert_ical_bytes_are_well_formed(data: bytes) -> None:
 
 
 def parse_calendar(data: bytes) -> Calendar:
-    """Assert check 5 (parses cleanly, VERSION, PRODID, METHOD placement); return it."""
+    """Assert check 5 in both parsers, and their round trip; return icalendar's reading.
+
+    The bytes are well formed (check 4); icalendar finds no errors; VERSION 2.0, a PRODID,
+    METHOD at most once and before the first component; ical.js reads the same events,
+    and each parser reads what the other writes again the same way.
+    """
+    assert_ical_bytes_are_well_formed(data)
     calendar = Calendar.from_ical(data)
     for component in calendar.walk():
         # from_ical is tolerant: it records what it could not parse instead of raising.
@@ -104,7 +151,11 @@ def parse_calendar(data: bytes) -> Calendar:
         (i for i, line in enumerate(unfolded) if i and line.startswith(b"BEGIN:")),
         len(unfolded),
     )
-    assert len(method_lines) == 1 and method_lines[0] < first_component, "5: METHOD"
+    assert len(method_lines) <= 1 and all(i < first_component for i in method_lines), "5"
+    read_by_icaljs, written_by_icalendar = read_with_icaljs(data, calendar.to_ical())
+    assert_parsers_agree(calendar, read_by_icaljs)
+    assert_parsers_agree(Calendar.from_ical(read_by_icaljs["written_again"]), read_by_icaljs)
+    assert_parsers_agree(calendar, written_by_icalendar)
     return calendar
 
 
@@ -152,30 +203,55 @@ def assert_is_update_of(update: Event, original: Event) -> None:
 
 
 def assert_calendar_links_match(body: str, event: Event) -> None:
-    """Assert check 12: the body's Google and Outlook links carry the VEVENT's times."""
+    """Assert check 12: Google and both Outlook links carry the VEVENT's times."""
     starts_at, ends_at = event_times_utc(event)
     links = [html.unescape(link) for link in _LINK.findall(body)]
     google = [link for link in links if link.startswith("https://calendar.google.com/")]
-    outlook = [link for link in links if urlsplit(link).netloc.startswith("outlook.")]
     assert google, "12: no Google Calendar link"
-    assert outlook, "12: no Outlook link"
     for link in google:
         dates = _query_value(link, "dates")
         assert dates == f"{starts_at:%Y%m%dT%H%M%SZ}/{ends_at:%Y%m%dT%H%M%SZ}"
-    for link in outlook:
-        assert _parse_instant(_query_value(link, "startdt")) == starts_at
-        assert _parse_instant(_query_value(link, "enddt")) == ends_at
+    for host in OUTLOOK_HOSTS:
+        outlook = [link for link in links if urlsplit(link).netloc == host]
+        assert outlook, f"12: no {host} link"
+        for link in outlook:
+            assert _parse_instant(_query_value(link, "startdt")) == starts_at
+            assert _parse_instant(_query_value(link, "enddt")) == ends_at
 
 
-def assert_published_calendar_is_valid(data: bytes) -> Calendar:
-    """Assert a PUBLISH calendar is well formed and names no attendees; return it."""
-    assert_ical_bytes_are_well_formed(data)
+def assert_download_is_valid(data: bytes) -> Calendar:
+    """Assert one event to import: a plain calendar that is not named (MS-OXCICAL)."""
+    calendar = _assert_plain_calendar(data)
+    assert len(calendar.events) == 1
+    for name in ("NAME", "X-WR-CALNAME", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+        assert name not in calendar, f"a single event carries {name}"
+    return calendar
+
+
+def assert_feed_is_valid(data: bytes, *, name: str) -> Calendar:
+    """Assert the subscribed calendar: plain, named, refreshed every hour."""
+    calendar = _assert_plain_calendar(data)
+    assert calendar["NAME"] == name and calendar["X-WR-CALNAME"] == name
+    refresh = calendar["REFRESH-INTERVAL"]
+    assert refresh.params["VALUE"] == "DURATION"
+    assert calendar.decoded("REFRESH-INTERVAL") == timedelta(hours=1)
+    assert str(calendar["X-PUBLISHED-TTL"]) == "PT1H"
+    (reading,) = read_with_icaljs(data)
+    assert (reading["refresh_interval"], reading["refresh_value_type"]) == ("PT1H", "duration")
+    assert reading["published_ttl"] == "PT1H" and reading["calendar_name"] == name
+    return calendar
+
+
+def _assert_plain_calendar(data: bytes) -> Calendar:
+    """Assert an RFC 5545 object to import: no METHOD, no ORGANIZER, no ATTENDEE."""
     calendar = parse_calendar(data)
-    assert calendar["METHOD"] == "PUBLISH"
+    assert "METHOD" not in calendar, "iTIP PUBLISH needs an ORGANIZER; a file has none"
     for event in calendar.events:
-        assert _count(event, "ATTENDEE") == 0, "PUBLISH lists no attendees"
-        assert _count(event, "DURATION") == 0
+        for name in ("ORGANIZER", "ATTENDEE", "DURATION"):
+            assert _count(event, name) == 0, f"{name} in a calendar file"
         assert_times_are_not_floating(calendar, event)
+        cancelled = event["STATUS"] == "CANCELLED"
+        assert str(event["SUMMARY"]).startswith("Cancelled: ") == cancelled
     return calendar
 
 

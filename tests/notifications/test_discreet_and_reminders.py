@@ -11,7 +11,13 @@ import pytest
 import time_machine
 from flask import Flask
 
-from tests.calendar_checks import assert_invite_is_valid, calendar_part, single_event
+from tests.calendar_checks import (
+    assert_invite_is_valid,
+    calendar_attachment,
+    calendar_part,
+    calendars_in,
+    single_event,
+)
 from tests.calendar_checks import parse_calendar as parse
 from tests.factories import Factory
 from tests.notifications.helpers import (
@@ -62,10 +68,7 @@ def assert_reveals_nothing(message: EmailMessage, event: Event) -> None:
     assert from_header.addresses[0].addr_spec == NEUTRAL_SENDER
     assert message["Subject"].startswith("Your booking")
     visible = [message["Subject"], str(from_header), *bodies(message)]
-    calendars = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
-    for part in calendars:
-        data = part.get_payload(decode=True)
-        assert isinstance(data, bytes)
+    for data in calendars_in(message):  # the inline invite and invite.ics
         visible.append(data.decode())
         if "METHOD:REQUEST" in visible[-1]:
             assert single_event(parse(data))["SUMMARY"] == "Online session"
@@ -132,9 +135,13 @@ def test_a_discreet_invite_says_where_to_find_the_venue_instead_of_naming_it(
         assert "woburn" not in str(vevent.get(name, "")).lower(), name
     assert "meet.example.org" not in str(vevent["SUMMARY"])
     assert vevent["ORGANIZER"].params["CN"] == "Bookings"
-    links = [link for link in re.findall(r"https://[^\s\"<>]+", plain + html) if "calendar" in link]
-    assert links, "the add-to-calendar links are there"
+    attached = single_event(parse(calendar_attachment(message).get_payload(decode=True)))
+    assert attached["SUMMARY"] == "Online session"
+    assert attached["LOCATION"] == "See your booking email"
+    assert calendar_attachment(message).get_filename() == "invite.ics"
+    links = re.findall(r"https://[^\s\"<>]+", plain + html)
     assert all("woburn" not in unquote(link).lower() for link in links)
+    assert not [link for link in links if "calendar" in link], "no add-to-calendar links"
     # They still get the joining link, below the first lines.
     assert "https://meet.example.org/room" in plain and "https://meet.example.org/room" in html
     manage = [line for line in plain.splitlines() if "/booking/" in line]

@@ -10,10 +10,10 @@ import pytest
 
 from tests.calendar_checks import (
     assert_calendar_links_match,
+    assert_cancellation_says_only_that,
     assert_has_display_alarm,
     assert_ical_bytes_are_well_formed,
     assert_is_update_of,
-    assert_published_calendar_is_valid,
     event_times_utc,
     parse_calendar,
     single_event,
@@ -21,7 +21,6 @@ from tests.calendar_checks import (
 from webinar.notifications.ics import (
     CalendarEntry,
     build_invite,
-    build_published_calendar,
     google_calendar_link,
     outlook_calendar_link,
 )
@@ -198,6 +197,9 @@ def test_cancellation_is_method_cancel_with_status_cancelled_and_no_alarm() -> N
     # RFC 5546 section 3.2.5: a CANCEL carries no VALARM.
     assert not event.subcomponents
     assert len(event.attendees) == 1
+    # Only what identifies the entry: the joining link must not outlive the booking.
+    assert_cancellation_says_only_that(event)
+    assert JOIN_LINK.encode() not in invite(cancelled, "CANCEL")
 
 
 def test_a_cancelled_entry_cannot_be_sent_as_a_request() -> None:
@@ -218,36 +220,18 @@ def test_invites_are_byte_for_byte_reproducible() -> None:
     assert invite(make_entry()) == invite(make_entry())
 
 
-def test_published_calendar_has_method_publish_a_name_and_no_attendees() -> None:
-    entries = [
-        make_entry(uid="event-1@events.example.org"),
-        make_entry(uid="event-2@events.example.org", cancelled=True),
-    ]
-
-    data = build_published_calendar(entries, calendar_name="Campaign events", dtstamp_utc=STAMP)
-
-    calendar = assert_published_calendar_is_valid(data)
-    assert calendar["X-WR-CALNAME"] == "Campaign events"
-    assert [event["UID"] for event in calendar.events] == [entry.uid for entry in entries]
-    assert [event["STATUS"] for event in calendar.events] == ["CONFIRMED", "CANCELLED"]
-    assert all(event["ORGANIZER"] == "mailto:events@example.org" for event in calendar.events)
-    assert b"ATTENDEE" not in data
-
-
-def test_published_calendar_may_be_empty() -> None:
-    # RFC 5545 asks for at least one component, but a feed with no upcoming events must
-    # still load; calendar clients accept an empty VCALENDAR.
-    data = build_published_calendar([], calendar_name="Campaign events", dtstamp_utc=STAMP)
-
-    assert assert_published_calendar_is_valid(data).events == []
-
-
 @pytest.mark.parametrize("local_start", [datetime(2026, 12, 2, 18), datetime(2027, 6, 15, 18)])
 def test_google_and_outlook_links_carry_the_invite_times(local_start: datetime) -> None:
     starts_at = local_start.replace(tzinfo=LONDON).astimezone(UTC)
     entry = make_entry(starts_at_utc=starts_at, ends_at_utc=starts_at + timedelta(hours=2))
     event = single_event(parse_calendar(invite(entry)))
-    body = f"Add to Google: {google_calendar_link(entry)}\nOutlook: {outlook_calendar_link(entry)}"
+    body = "\n".join(
+        [
+            google_calendar_link(entry),
+            outlook_calendar_link(entry),
+            outlook_calendar_link(entry, work_or_school=True),
+        ]
+    )
 
     assert_calendar_links_match(body, event)
 
@@ -269,3 +253,11 @@ def test_outlook_link_prefills_subject_body_and_utc_times() -> None:
     assert "path=/calendar/action/compose&rru=addevent" in link
     assert "startdt=2026-12-02T18%3A00%3A00Z&enddt=2026-12-02T19%3A30%3A00Z" in link
     assert "subject=Caf%C3%A9" in link and "body=Join%20the%20webinar" in link
+
+
+def test_work_or_school_accounts_get_the_outlook_office_link() -> None:
+    personal = outlook_calendar_link(make_entry())
+    work = outlook_calendar_link(make_entry(), work_or_school=True)
+
+    assert work.startswith("https://outlook.office.com/calendar/0/action/compose?")
+    assert work.partition("?")[2] == personal.partition("?")[2]

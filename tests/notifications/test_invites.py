@@ -10,11 +10,13 @@ import time_machine
 from flask import Flask
 
 from tests.calendar_checks import (
-    assert_calendar_links_match,
     assert_invite_is_valid,
     assert_is_update_of,
+    calendar_attachment,
     calendar_part,
     event_times_utc,
+    parse_calendar,
+    single_event,
 )
 from tests.factories import Factory
 from tests.notifications.helpers import (
@@ -70,9 +72,14 @@ def test_confirmation_is_an_invite_mail_clients_accept(
     assert str(invite["URL"]) == JOIN_LINK and invite["LOCATION"] == "Online"
     assert JOIN_LINK in str(invite["DESCRIPTION"])
     token = manage_token_for(registration.calendar_uid)
+    attached = single_event(parse_calendar(calendar_attachment(received).get_payload(decode=True)))
+    assert event_times_utc(attached) == (event.starts_at_utc, event.ends_at_utc)
     for body in bodies(received):
         assert JOIN_LINK in body
-        assert_calendar_links_match(body, invite)
+        # The invite makes the entry; a link would make a second one (docs/calendar.md).
+        assert "calendar.google.com" not in body and "outlook." not in body
+        assert "The invitation attached to this email adds this booking to your calendar" in body
+        assert "does not change your booking: nobody reads the answers" in body
         assert f"http://localhost/booking/{token}" in body
         assert f"http://localhost/booking/{token}/delete" in body
         for number in ("999", "101", "0808 802 0300", "0808 2000 247"):
@@ -129,9 +136,16 @@ def test_update_then_cancellation_change_the_same_calendar_entry(
     assert event_times_utc(updated) == (new_start, new_start + timedelta(hours=2))
     for body in bodies(update):
         # The invitation updates the entry; a link would add a second one.
-        assert "calendar.google.com" not in body and "outlook.live.com" not in body
-        assert "that entry does not change: delete it" in body
+        assert "calendar.google.com" not in body and "outlook." not in body
+        assert "updates the entry in your calendar" in body
+        assert "that entry has not changed. Change it by hand." in body
+    for body in bodies(cancel):
+        assert "removes the entry from your calendar" in body
+        assert "that entry is still there. Delete it by hand." in body
     assert_is_update_of(cancelled, updated)
+    # Clients apply an update or a cancellation only from the entry's own organizer.
+    assert original["ORGANIZER"] == updated["ORGANIZER"] == cancelled["ORGANIZER"]
+    assert JOIN_LINK not in calendar_part(cancel).get_payload(decode=True).decode()
     assert cancelled["STATUS"] == "CANCELLED"
     assert calendar_part(cancel).get_param("method") == "CANCEL"
     assert update["Subject"].startswith("Event changed:")
@@ -157,6 +171,9 @@ def test_event_cancellation_cancels_each_booking_and_tells_the_waiting_list(
     waiting = by_recipient["waiting@example.com"]
     assert all(part.get_content_type() != "text/calendar" for part in waiting.walk())
     assert JOIN_LINK not in bodies(booked)[0], "no joining link for a cancelled event"
+    for body in (*bodies(booked), *bodies(waiting)):
+        # Either may have added the event from the event page before booking.
+        assert "that entry is still there. Delete it by hand." in body
     assert Kind.REMINDER not in {row.kind for row in rows() if row.status == OutboxStatus.DUE}
 
 

@@ -15,20 +15,15 @@ from flask import Flask
 from flask_mail import Mail
 
 from tests.calendar_checks import (
-    assert_calendar_links_match,
     assert_ical_bytes_are_well_formed,
     assert_invite_is_valid,
     assert_is_update_of,
+    calendar_attachment,
     calendar_part,
     event_times_utc,
 )
 from tests.smtp_server import SMTPServer
-from webinar.notifications.ics import (
-    CalendarEntry,
-    build_invite,
-    google_calendar_link,
-    outlook_calendar_link,
-)
+from webinar.notifications.ics import CalendarEntry, build_invite
 from webinar.notifications.mime import InviteMessage, build_message
 
 SENDER = "events@example.org"
@@ -77,10 +72,8 @@ def make_message(
     **changes: object,
 ) -> InviteMessage:
     """Return a confirmation email, with an invite for ``entry`` when given."""
-    links = ""
     calendar = None
     if entry is not None:
-        links = f"{google_calendar_link(entry)} {outlook_calendar_link(entry)}"
         calendar = build_invite(
             entry,
             method=method,  # type: ignore[arg-type]
@@ -94,8 +87,8 @@ def make_message(
         "recipient_email": RECIPIENT,
         "recipient_name": "Zoë O'Brien",
         "subject": "You’re booked: Café – talk",
-        "text_body": f"Join: {JOIN_LINK}\nAdd to calendar: {links}",
-        "html_body": f'<p>Join: <a href="{JOIN_LINK}">{JOIN_LINK}</a></p><p>{links}</p>',
+        "text_body": f"Join: {JOIN_LINK}",
+        "html_body": f'<p>Join: <a href="{JOIN_LINK}">{JOIN_LINK}</a></p>',
         "message_id": "<booking-7f3a.confirmation@events.example.org>",
         "calendar": calendar,
         "calendar_method": method if calendar else None,
@@ -122,13 +115,14 @@ def test_confirmation_arrives_as_a_valid_request(mail: Mail, smtp_server: SMTPSe
     assert smtp_server.received[-1].rcpt_tos == [RECIPIENT]
 
 
-def test_mime_is_plain_html_then_an_inline_base64_calendar(
+def test_mime_is_gmails_shape_the_invite_inline_and_attached(
     mail: Mail, smtp_server: SMTPServer
 ) -> None:
     received = send(mail, smtp_server, make_message(make_entry()))
 
-    assert received.get_content_type() == "multipart/alternative"
-    parts = list(received.iter_parts())
+    assert received.get_content_type() == "multipart/mixed"
+    alternative, attachment = received.iter_parts()
+    parts = list(alternative.iter_parts())
     assert [part.get_content_type() for part in parts] == [
         "text/plain",
         "text/html",
@@ -141,6 +135,11 @@ def test_mime_is_plain_html_then_an_inline_base64_calendar(
     assert calendar["Content-Transfer-Encoding"] == "base64"
     assert calendar.get_content_disposition() is None
     assert all(part["Content-Transfer-Encoding"] != "8bit" for part in parts)
+    assert attachment["Content-Type"] == 'application/ics; name="invite.ics"'
+    assert attachment["Content-Disposition"] == 'attachment; filename="invite.ics"'
+    assert calendar_attachment(received).get_payload(decode=True) == calendar.get_payload(
+        decode=True
+    )
 
 
 def test_calendar_bytes_arrive_unchanged(mail: Mail, smtp_server: SMTPServer) -> None:
@@ -193,9 +192,6 @@ def test_received_times_equal_the_stored_instants(
         expected_start_utc + timedelta(hours=1),
     )
     assert event_times_utc(event) == (entry.starts_at_utc, entry.ends_at_utc)
-    for body in (received.get_body(("plain",)), received.get_body(("html",))):
-        assert body is not None
-        assert_calendar_links_match(body.get_content(), event)
 
 
 def test_join_link_is_in_the_description_and_both_bodies(
@@ -236,6 +232,9 @@ def test_update_then_cancellation_reuse_the_uid(mail: Mail, smtp_server: SMTPSer
     assert_is_update_of(cancel_event, update_event)
     assert cancel_event["STATUS"] == "CANCELLED"
     assert calendar_part(cancel).get_param("method") == "CANCEL"
+    assert calendar_attachment(cancel).get_payload(decode=True) == calendar_part(
+        cancel
+    ).get_payload(decode=True)
 
 
 def test_message_without_calendar_is_plain_and_html_alternatives(

@@ -13,7 +13,8 @@ from webinar.extensions import limiter
 from webinar.models import Event, utc_now
 from webinar.notifications.entries import published_entry
 from webinar.notifications.ics import (
-    build_published_calendar,
+    build_download,
+    build_feed,
     google_calendar_link,
     outlook_calendar_link,
 )
@@ -43,10 +44,8 @@ def download_event(slug: str) -> BaseResponse:
     event = get_public_event(slug)
     if event is None:
         abort(404)
-    # PUBLISH with no attendees (RFC 5546 3.2.1); the joining link stays out.
-    data = build_published_calendar(
-        [published_entry(event)], calendar_name=event.title, dtstamp_utc=_stamp([event])
-    )
+    # One event to import, not a calendar: no name, METHOD or people (docs/calendar.md#downloads).
+    data = build_download(published_entry(event), dtstamp_utc=_stamp([event]))
     return _calendar_response(data, filename=f"{event.slug}.ics")
 
 
@@ -55,7 +54,7 @@ def download_event(slug: str) -> BaseResponse:
 def feed() -> BaseResponse:
     events = list(list_feed_events(now=utc_now()))
     entries = [published_entry(event) for event in events]
-    data = build_published_calendar(
+    data = build_feed(
         entries, calendar_name=current_app.config["SERVICE_NAME"], dtstamp_utc=_stamp(events)
     )
     return _calendar_response(data, filename="events.ics")

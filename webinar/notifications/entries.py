@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from webinar.models import Event, EventStatus
 from webinar.notifications.ics import CalendarEntry
-from webinar.notifications.identity import sender_for
 from webinar.urls import public_url, site_domain
 
 
@@ -15,21 +14,22 @@ def location_of(event: Event) -> str:
 
 
 def published_entry(event: Event) -> CalendarEntry:
-    """The event as anyone may see it: no joining link, no attendees (RFC 5546 PUBLISH)."""
+    """The event as anyone may see it: no joining link and no people (docs/calendar.md)."""
     page = public_url("events.show_event", slug=event.slug)
-    name, address = sender_for(discreet=False)
+    cancelled = event.status == EventStatus.CANCELLED
+    description = f"{event.summary}\n\nDetails and registration: {page}"
+    if cancelled:
+        description = f"This event has been cancelled.\n\n{event.summary}\n\nDetails: {page}"
     return CalendarEntry(
         uid=f"event-{event.id}@{site_domain()}",
         sequence=event.calendar_sequence,
         title=event.title,
-        description=f"{event.summary}\n\nDetails and registration: {page}",
+        description=description,
         starts_at_utc=event.starts_at_utc,
         ends_at_utc=event.ends_at_utc,
         location=location_of(event) or None,
         url=page,
-        organizer_email=address,
-        organizer_name=name,
-        cancelled=event.status == EventStatus.CANCELLED,
+        cancelled=cancelled,
     )
 
 

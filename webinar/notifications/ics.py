@@ -1,19 +1,30 @@
-"""iCalendar invites (iTIP REQUEST/CANCEL), published feeds and add-to-calendar links."""
+"""iCalendar invites (iTIP REQUEST/CANCEL), downloads, the feed and add-to-calendar links.
+
+Why each file has the shape it has: docs/calendar.md.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from itertools import cycle
+from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
-from icalendar import Alarm, Calendar, Event, vCalAddress
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 from icalendar.enums import STATUS
 
 # RFC 5545 section 3.7.3: a globally unique identifier of the product that made the file.
 # Neutral on purpose: it sits in the calendar data of people who asked for discretion.
 PRODUCT_ID = "-//Bookings//Calendar//EN"
+#: How often a subscribed calendar should be fetched again (docs/calendar.md#the-feed).
+FEED_REFRESH = timedelta(hours=1)
+#: Outlook on the web: personal accounts, then work or school (Microsoft 365) accounts.
+OUTLOOK_COM = "https://outlook.live.com/calendar/0/action/compose"
+OUTLOOK_OFFICE = "https://outlook.office.com/calendar/0/action/compose"
+CANCELLED_PREFIX = "Cancelled: "
 
 InviteMethod = Literal["REQUEST", "CANCEL"]
 
@@ -22,7 +33,7 @@ InviteMethod = Literal["REQUEST", "CANCEL"]
 class CalendarEntry:
     """One event as it appears in a calendar, with instants stored in UTC."""
 
-    #: Stable per booking (or per event for PUBLISH); updates and cancellations reuse it.
+    #: Stable per booking (or per event for downloads); updates and cancellations reuse it.
     uid: str
     #: RFC 5546 section 2.1.4: raise on every update or cancellation of the same UID.
     sequence: int
@@ -35,8 +46,9 @@ class CalendarEntry:
     location: str | None
     #: The https join link (online) or the event page.
     url: str | None
-    organizer_email: str
-    organizer_name: str
+    #: Only invites name an organizer; downloads and the feed have none.
+    organizer_email: str | None = None
+    organizer_name: str | None = None
     cancelled: bool = False
 
 
@@ -58,44 +70,48 @@ def build_invite(
         raise ValueError("A cancelled entry must be sent with method CANCEL")
     if alarm_minutes_before <= 0:
         raise ValueError("alarm_minutes_before must be positive")
-    event = _build_event(
-        entry,
-        dtstamp_utc=dtstamp_utc,
-        status=STATUS.CANCELLED if method == "CANCEL" else STATUS.CONFIRMED,
-    )
+    if not entry.organizer_email or not entry.organizer_name:
+        raise ValueError("An invite needs an organizer (RFC 5546 section 3.2.2)")
+    if method == "CANCEL":
+        event = _build_cancellation(entry, dtstamp_utc=dtstamp_utc)
+    else:
+        event = _build_event(entry, dtstamp_utc=dtstamp_utc, title=entry.title)
+        # RFC 5546 section 3.2.5: a CANCEL carries no VALARM, so only REQUEST gets one.
+        event.add_component(_build_alarm(title=entry.title, minutes_before=alarm_minutes_before))
+    event.organizer = vCalAddress.new(entry.organizer_email, cn=display_name(entry.organizer_name))
     # Only the recipient is listed: naming other attendees would leak who else booked.
     event.attendees = [
         vCalAddress.new(
             attendee_email,
-            cn=attendee_name,
+            cn=display_name(attendee_name),
             role="REQ-PARTICIPANT",
             partstat="NEEDS-ACTION",
-            # We do not process iTIP REPLY messages, so we do not ask for them.
+            # Replies are not read (docs/calendar.md#replies), so none is asked for.
             rsvp=False,
         )
     ]
-    if method == "REQUEST":
-        # RFC 5546 section 3.2.5: a CANCEL carries no VALARM, so only REQUEST gets one.
-        event.add_component(_build_alarm(title=entry.title, minutes_before=alarm_minutes_before))
     return _serialise(_build_calendar(method=method, events=[event]))
 
 
-def build_published_calendar(
+def build_download(entry: CalendarEntry, *, dtstamp_utc: datetime) -> bytes:
+    """Return one event as a plain iCalendar object to import: no METHOD, no people.
+
+    No calendar name either: Outlook opens a file with X-WR-CALNAME as a new calendar
+    (MS-OXCICAL), and one event is not a calendar (docs/calendar.md#downloads).
+    """
+    return _serialise(_build_calendar(events=[_published_event(entry, dtstamp_utc)]))
+
+
+def build_feed(
     entries: Sequence[CalendarEntry], *, calendar_name: str, dtstamp_utc: datetime
 ) -> bytes:
-    """Return a METHOD:PUBLISH calendar for downloads and subscribable feeds."""
-    # RFC 5546 section 3.2.1: PUBLISH keeps ORGANIZER and has no ATTENDEE.
-    events = [
-        _build_event(
-            entry,
-            dtstamp_utc=dtstamp_utc,
-            status=STATUS.CANCELLED if entry.cancelled else STATUS.CONFIRMED,
-        )
-        for entry in entries
-    ]
-    calendar = _build_calendar(method="PUBLISH", events=events)
+    """Return the subscribable calendar: named, with a refresh hint, no METHOD, no people."""
+    calendar = _build_calendar(events=[_published_event(entry, dtstamp_utc) for entry in entries])
     # RFC 7986 NAME plus the X-WR-CALNAME extension that Apple, Google and Outlook read.
     calendar.calendar_name = calendar_name
+    # RFC 7986 REFRESH-INTERVAL, and X-PUBLISHED-TTL which Outlook reads instead.
+    calendar.add("REFRESH-INTERVAL", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vText("PT1H"))
     return _serialise(calendar)
 
 
@@ -112,8 +128,12 @@ def google_calendar_link(entry: CalendarEntry) -> str:
     return "https://calendar.google.com/calendar/render?" + _query(parameters)
 
 
-def outlook_calendar_link(entry: CalendarEntry) -> str:
-    """Return an Outlook on the web link that pre-fills this event."""
+def outlook_calendar_link(entry: CalendarEntry, *, work_or_school: bool = False) -> str:
+    """Return an Outlook on the web link that pre-fills this event.
+
+    Personal Microsoft accounts use outlook.live.com; work or school (Microsoft 365)
+    accounts only open outlook.office.com.
+    """
     starts_at, ends_at = _utc_interval(entry)
     parameters = {
         "path": "/calendar/action/compose",
@@ -125,28 +145,64 @@ def outlook_calendar_link(entry: CalendarEntry) -> str:
         "body": _details(entry),
         "location": entry.location or "",
     }
-    return "https://outlook.live.com/calendar/0/action/compose?" + _query(parameters)
+    return (OUTLOOK_OFFICE if work_or_school else OUTLOOK_COM) + "?" + _query(parameters)
 
 
-def _build_event(entry: CalendarEntry, *, dtstamp_utc: datetime, status: STATUS) -> Event:
-    """Return the VEVENT shared by invites and published calendars."""
-    starts_at, ends_at = _utc_interval(entry)
+def display_name(name: str) -> str:
+    """Return a CN= value every client shows as written.
+
+    A double quote cannot appear in a parameter value; RFC 6868 writes it as ^' and "^"
+    as ^^, which Outlook and Google show literally. Typographic quotes and a look-alike
+    circumflex need no escape; line breaks and control characters are dropped.
+    """
+    name = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", name).split())
+    quotes = cycle("“”")
+    name = re.sub('"', lambda _: next(quotes), name)
+    return name.replace("^", "ˆ")
+
+
+def _published_event(entry: CalendarEntry, dtstamp_utc: datetime) -> Event:
+    """A VEVENT for anyone to import: a cancelled one says so in its title."""
+    title = CANCELLED_PREFIX + entry.title if entry.cancelled else entry.title
+    return _build_event(entry, dtstamp_utc=dtstamp_utc, title=title)
+
+
+def _build_event(entry: CalendarEntry, *, dtstamp_utc: datetime, title: str) -> Event:
+    """Return the VEVENT shared by REQUEST invites, downloads and the feed."""
     return Event.new(
-        uid=entry.uid,
-        # RFC 5546 section 2.1.4: SEQUENCE is written even at 0 so clients order updates.
-        sequence=entry.sequence,
-        stamp=_as_utc(dtstamp_utc, name="dtstamp_utc"),
-        # UTC times need no VTIMEZONE; Outlook has shown events an hour late when a
-        # VTIMEZONE was missing or written as RDATE lists.
-        start=starts_at,
-        end=ends_at,
-        summary=entry.title,
+        **_identity(entry, dtstamp_utc=dtstamp_utc, title=title),
         description=_details(entry),
         location=entry.location,
         url=entry.url,
-        organizer=vCalAddress.new(entry.organizer_email, cn=entry.organizer_name),
-        status=status,
+        status=STATUS.CANCELLED if entry.cancelled else STATUS.CONFIRMED,
     )
+
+
+def _build_cancellation(entry: CalendarEntry, *, dtstamp_utc: datetime) -> Event:
+    """Return a CANCEL's VEVENT: what identifies the entry and that it is cancelled.
+
+    No description, place or link: the joining link must not outlive the booking.
+    """
+    return Event.new(
+        **_identity(entry, dtstamp_utc=dtstamp_utc, title=entry.title),
+        status=STATUS.CANCELLED,
+    )
+
+
+def _identity(entry: CalendarEntry, *, dtstamp_utc: datetime, title: str) -> dict[str, Any]:
+    """Return the properties every VEVENT we write has."""
+    starts_at, ends_at = _utc_interval(entry)
+    return {
+        "uid": entry.uid,
+        # RFC 5546 section 2.1.4: SEQUENCE is written even at 0 so clients order updates.
+        "sequence": entry.sequence,
+        "stamp": _as_utc(dtstamp_utc, name="dtstamp_utc"),
+        # UTC times need no VTIMEZONE; Outlook has shown events an hour late when a
+        # VTIMEZONE was missing or written as RDATE lists.
+        "start": starts_at,
+        "end": ends_at,
+        "summary": title,
+    }
 
 
 def _build_alarm(*, title: str, minutes_before: int) -> Alarm:
@@ -158,8 +214,8 @@ def _build_alarm(*, title: str, minutes_before: int) -> Alarm:
     return alarm
 
 
-def _build_calendar(*, method: str, events: Sequence[Event]) -> Calendar:
-    """Return a VCALENDAR with METHOD written before its first component."""
+def _build_calendar(*, events: Sequence[Event], method: str | None = None) -> Calendar:
+    """Return a VCALENDAR, with METHOD (only for iTIP) written before its first component."""
     calendar = Calendar.new(prodid=PRODUCT_ID, method=method, subcomponents=events)
     # Calendar.new adds a random RFC 7986 calendar UID; it would make every copy differ
     # and is not part of iTIP, so drop it.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Literal
 
 
 class Kind(enum.StrEnum):
@@ -31,7 +32,12 @@ WITH_INVITE = "with_invite"
 
 
 class CalendarPart(enum.Enum):
-    """Which iTIP method the email's calendar part carries (docs/calendar.md)."""
+    """Which iTIP method the email's calendar part carries (docs/calendar.md).
+
+    No email offers add-to-calendar links: an email with an invite gives the person their
+    entry, and a link would make a second one that no update or cancellation reaches
+    (docs/calendar.md#one-entry-per-booking).
+    """
 
     #: No calendar part.
     NONE = enum.auto()
@@ -52,12 +58,11 @@ class EmailRule:
     calendar: CalendarPart = CalendarPart.NONE
     #: Not worth sending once the booking or the event has been cancelled.
     only_while_active: bool = False
-    #: Offer add-to-calendar links. Only with a first invitation: an entry added through
-    #: a link is not updated by later invitations, so offering them again would make
-    #: duplicates (docs/calendar.md#add-to-calendar-links).
-    offers_calendar_links: bool = False
     #: The subject when the person had no calendar entry (they were on the waiting list).
     subject_without_entry: str | None = None
+    #: The email changes or cancels a booking: an entry the person added themselves, by a
+    #: link or a download, must be changed or deleted by hand, so the email says so.
+    own_entries: Literal["change", "delete"] | None = None
 
 
 KINDS: dict[Kind, EmailRule] = {
@@ -66,7 +71,6 @@ KINDS: dict[Kind, EmailRule] = {
         "Your booking",
         calendar=CalendarPart.REQUEST,
         only_while_active=True,
-        offers_calendar_links=True,
     ),
     Kind.ADDED_TO_WAITING_LIST: EmailRule(
         "You’re on the waiting list: {title}",
@@ -78,7 +82,6 @@ KINDS: dict[Kind, EmailRule] = {
         "Your booking: confirmed",
         calendar=CalendarPart.REQUEST,
         only_while_active=True,
-        offers_calendar_links=True,
     ),
     Kind.ALREADY_REGISTERED: EmailRule("You’re already registered: {title}", "Your booking"),
     Kind.REMINDER: EmailRule(
@@ -89,23 +92,27 @@ KINDS: dict[Kind, EmailRule] = {
         "Your booking: update",
         calendar=CalendarPart.REQUEST_IF_BOOKED,
         only_while_active=True,
+        own_entries="change",
     ),
     Kind.EVENT_CANCELLED: EmailRule(
         "Event cancelled: {title}",
         "Your booking: cancelled",
         calendar=CalendarPart.CANCEL_IF_BOOKED,
+        own_entries="delete",
     ),
     Kind.BOOKING_CANCELLED: EmailRule(
         "Booking cancelled: {title}",
         "Your booking: cancelled",
         calendar=CalendarPart.CANCEL_IF_BOOKED,
         subject_without_entry="You’ve left the waiting list: {title}",
+        own_entries="delete",
     ),
     Kind.MESSAGE_FROM_ORGANISER: EmailRule("{subject}", "Your booking: a message"),
     Kind.DETAILS_DELETED: EmailRule(
         "Your details have been deleted: {title}",
         "Your booking: deleted",
         calendar=CalendarPart.CANCEL_IF_BOOKED,
+        own_entries="delete",
     ),
 }
 

@@ -1,4 +1,7 @@
-"""A Flask-Mail message that carries a calendar invite the way RFC 6047 and Exchange do."""
+"""A Flask-Mail message that carries a calendar invite the way Gmail and Google Calendar do.
+
+The shape and the reasons for it: docs/calendar.md#the-email.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +18,20 @@ from flask_mail import Message
 from icalendar import Calendar
 
 # RFC 6047 section 2.4 carries iTIP methods; these are the ones we send by email.
-CALENDAR_METHODS = frozenset({"REQUEST", "CANCEL", "PUBLISH"})
+CALENDAR_METHODS = frozenset({"REQUEST", "CANCEL"})
+#: The attachment's name: neutral, as discreet emails carry it too.
+ATTACHMENT_NAME = "invite.ics"
 
 # RFC 5322 section 3.6.4: msg-id is "<" id-left "@" id-right ">".
 _MESSAGE_ID = re.compile(r"<[^<>@\s]+@[^<>@\s]+>")
 
 
 class InviteMessage(Message):
-    """An email whose MIME is multipart/alternative: text, HTML and, last, a calendar."""
+    """An email of plain text and HTML; with a calendar, also an inline invite and a file.
+
+    With a calendar the MIME is multipart/mixed: a multipart/alternative of text, HTML and,
+    last, the text/calendar part, then the same calendar as an invite.ics attachment.
+    """
 
     def __init__(
         self,
@@ -68,10 +77,21 @@ class InviteMessage(Message):
     def _message(self) -> MIMEMultipart:
         """Return the MIME tree that Flask-Mail's as_bytes() and send() serialise."""
         if self.attachments or self.cc or self.bcc or set(self.alts) != {"html"}:
-            # This class only builds the multipart/alternative shape RFC 6047 and
-            # Exchange use; refuse these rather than silently drop them.
+            # This class only builds the shapes of docs/calendar.md#the-email; refuse
+            # these rather than silently drop them.
             raise ValueError("InviteMessage supports no attachments, Cc, Bcc or alts")
-        message = MIMEMultipart("alternative", policy=HEADER_POLICY)
+        alternative = MIMEMultipart("alternative", policy=HEADER_POLICY)
+        alternative.attach(_text_part(self.body or "", subtype="plain"))
+        alternative.attach(_text_part(self.html or "", subtype="html"))
+        message = alternative
+        if self.calendar is not None and self.calendar_method is not None:
+            # Gmail's shape: the invite is the last alternative, which Outlook and Apple
+            # Mail read, and an attachment too, which Outlook.com and the Gmail app show
+            # as "invite.ics" that any calendar can open.
+            alternative.attach(_calendar_part(self.calendar, method=self.calendar_method))
+            message = MIMEMultipart("mixed", policy=HEADER_POLICY)
+            message.attach(alternative)
+            message.attach(_calendar_attachment(self.calendar))
         message["From"] = _mailbox(self.sender_name, self.sender)
         message["To"] = _mailbox(self.recipient_name or "", self.recipients[0])
         message["Subject"] = self.subject
@@ -79,11 +99,6 @@ class InviteMessage(Message):
         message["Message-ID"] = self.msgId
         if self.reply_to:
             message["Reply-To"] = _bare(self.reply_to)
-        message.attach(_text_part(self.body or "", subtype="plain"))
-        message.attach(_text_part(self.html or "", subtype="html"))
-        if self.calendar is not None and self.calendar_method is not None:
-            # Exchange's own shape: the calendar is the last alternative, inline.
-            message.attach(_calendar_part(self.calendar, method=self.calendar_method))
         return message
 
 
@@ -142,7 +157,7 @@ def _text_part(text: str, *, subtype: str) -> MIMEPart:
 
 
 def _calendar_part(calendar: bytes, *, method: str) -> MIMEPart:
-    """Return the inline text/calendar part of RFC 6047 section 2.4."""
+    """Return the text/calendar alternative of RFC 6047 section 2.4, with no disposition."""
     part = MIMEPart(policy=BODY_POLICY)
     part.set_content(
         calendar,
@@ -154,6 +169,21 @@ def _calendar_part(calendar: bytes, *, method: str) -> MIMEPart:
         # METHOD (Indico fixed exactly this). The library quotes the values, which
         # RFC 2045 section 5.1 makes equivalent to Exchange's unquoted ones.
         params={"method": method, "charset": "UTF-8"},
+    )
+    return part
+
+
+def _calendar_attachment(calendar: bytes) -> MIMEPart:
+    """Return the calendar again as an attachment, named and typed as Gmail sends it."""
+    part = MIMEPart(policy=BODY_POLICY)
+    part.set_content(
+        calendar,
+        maintype="application",
+        subtype="ics",
+        cte="base64",
+        disposition="attachment",
+        filename=ATTACHMENT_NAME,
+        params={"name": ATTACHMENT_NAME},
     )
     return part
 

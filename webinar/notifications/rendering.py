@@ -15,12 +15,7 @@ from webinar.extensions import db
 from webinar.london_time import govuk_datetime, govuk_when
 from webinar.models import Event, EventStatus, OutboxMessage, Registration, RegistrationStatus
 from webinar.notifications.entries import booking_entry, location_of
-from webinar.notifications.ics import (
-    InviteMethod,
-    build_invite,
-    google_calendar_link,
-    outlook_calendar_link,
-)
+from webinar.notifications.ics import InviteMethod, build_invite
 from webinar.notifications.identity import sender_for
 from webinar.notifications.kinds import WITH_INVITE, CalendarPart, EmailRule, Kind, rule_for
 from webinar.notifications.mime import InviteMessage, build_message
@@ -47,9 +42,12 @@ def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage
     sender = sender_for(discreet=discreet)
     method = _calendar_method(rule, payload)
     context = _context(row, registration, event, payload, discreet=discreet)
+    # templates/emails/_calendar.*: what the calendar part does and what it cannot do.
+    context["invite"] = method
+    context["own_entry_note"] = rule.own_entries
     calendar = None
     if method is not None:
-        calendar = _invite(row, rule, registration, event, payload, method, sender, context)
+        calendar = _invite(row, registration, event, payload, method, sender, context)
     return build_message(
         sender_name=sender[0],
         sender_email=sender[1],
@@ -66,7 +64,6 @@ def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage
 
 def _invite(
     row: OutboxMessage,
-    rule: EmailRule,
     registration: Registration | None,
     event: Event,
     payload: dict[str, Any],
@@ -74,7 +71,7 @@ def _invite(
     sender: tuple[str, str],
     context: dict[str, Any],
 ) -> bytes:
-    """The calendar part; a REQUEST also puts add-to-calendar links in the context."""
+    """The calendar part: this booking's entry, under the booking's UID."""
     entry = booking_entry(
         event,
         calendar_uid=registration.calendar_uid if registration else payload["calendar_uid"],
@@ -83,9 +80,6 @@ def _invite(
         sender=sender,
         cancelled=method == "CANCEL",
     )
-    if method == "REQUEST" and rule.offers_calendar_links:
-        context["google_link"] = google_calendar_link(entry)
-        context["outlook_link"] = outlook_calendar_link(entry)
     return build_invite(
         entry,
         method=method,
@@ -180,6 +174,4 @@ def _context(
         "still_active": registration is not None
         and registration.status != RegistrationStatus.CANCELLED
         and event.status != EventStatus.CANCELLED,
-        "google_link": None,
-        "outlook_link": None,
     }

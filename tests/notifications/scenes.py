@@ -1,0 +1,163 @@
+"""Each email kind, made the way the site makes it and received by the test SMTP server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import time_machine
+from flask import Flask
+
+from tests.factories import Factory
+from tests.notifications.helpers import cancel_event, change_event, london, rows, send_now, use_smtp
+from tests.smtp_server import SMTPServer
+from webinar.extensions import db
+from webinar.models import Event, EventFormat, OutboxStatus, Registration
+from webinar.notifications import emails
+from webinar.notifications.kinds import Kind
+from webinar.registrations.cancellation import cancel_registration, delete_registration_details
+
+KIM = "kim@example.com"
+#: Everything a name can hold that calendar parameters and headers must carry: an accent,
+#: an apostrophe, double quotes, a comma, a semicolon and an emoji.
+KIM_NAME = 'Zoë "Kim" O\'Neil, Jr; 🌷'
+NEUTRAL_SENDER = "bookings@example.org"
+STARTS = london(2026, 12, 2, 18)
+TITLE = "16 Days of Action: stalking awareness with Bedfordshire Police"
+VENUE = "Police Headquarters, Woburn Road, Kempston"
+JOIN_LINK = "https://meet.example.org/room"
+
+
+@dataclass
+class Scene:
+    factory: Factory
+    smtp: SMTPServer
+    clock: time_machine.Coordinates
+    event: Event
+    discreet: bool
+
+    def kim(self) -> Registration:
+        return self.factory.registration(
+            self.event, email=KIM, name=KIM_NAME, discreet=self.discreet
+        )
+
+    def someone_else(self) -> Registration:
+        return self.factory.registration(self.event)
+
+    def setup_sent(self) -> None:
+        """Send what the set-up queued, so only the email under test is left."""
+        send_now()
+        self.smtp.clear()
+
+
+def _confirmed(scene: Scene) -> None:
+    scene.kim()
+
+
+def _waiting_list(scene: Scene) -> None:
+    scene.event.capacity = 1
+    scene.event.waiting_list_enabled = True
+    scene.someone_else()
+    scene.setup_sent()
+    scene.kim()
+
+
+def _place_offered(scene: Scene) -> None:
+    scene.event.capacity = 1
+    scene.event.waiting_list_enabled = True
+    other = scene.someone_else()
+    scene.kim()
+    scene.setup_sent()
+    cancel_registration(registration=other, now=datetime.now(UTC))
+    db.session.commit()
+
+
+def _already_registered(scene: Scene) -> None:
+    scene.kim()
+    scene.setup_sent()
+    scene.kim()
+
+
+def _reminder(scene: Scene) -> None:
+    scene.kim()
+    scene.setup_sent()
+    scene.clock.move_to(STARTS - timedelta(hours=24))
+
+
+def _event_changed(scene: Scene) -> None:
+    scene.kim()
+    scene.setup_sent()
+    change_event(scene.event, venue=f"{VENUE}, Room 2")
+
+
+def _event_cancelled(scene: Scene) -> None:
+    scene.kim()
+    scene.setup_sent()
+    cancel_event(scene.event)
+    db.session.commit()
+
+
+def _booking_cancelled(scene: Scene) -> None:
+    registration = scene.kim()
+    scene.setup_sent()
+    cancel_registration(registration=registration, now=datetime.now(UTC))
+    db.session.commit()
+
+
+def _message_from_organiser(scene: Scene) -> None:
+    registration = scene.kim()
+    scene.setup_sent()
+    emails.message_from_organiser_to_attendees(
+        [registration],
+        event=scene.event,
+        subject="16 Days: stalking awareness",
+        body="Stalking and domestic abuse: the police panel starts at 6pm.\n\nBring questions.",
+    )
+    db.session.commit()
+
+
+def _details_deleted(scene: Scene) -> None:
+    registration = scene.kim()
+    scene.setup_sent()
+    delete_registration_details(registration=registration, now=datetime.now(UTC))
+    db.session.commit()
+
+
+SCENES: dict[str, Callable[[Scene], None]] = {
+    Kind.BOOKING_CONFIRMED: _confirmed,
+    Kind.ADDED_TO_WAITING_LIST: _waiting_list,
+    Kind.PLACE_OFFERED: _place_offered,
+    Kind.ALREADY_REGISTERED: _already_registered,
+    Kind.REMINDER: _reminder,
+    Kind.EVENT_CHANGED: _event_changed,
+    Kind.EVENT_CANCELLED: _event_cancelled,
+    Kind.BOOKING_CANCELLED: _booking_cancelled,
+    Kind.MESSAGE_FROM_ORGANISER: _message_from_organiser,
+    Kind.DETAILS_DELETED: _details_deleted,
+}
+
+
+def email_of_kind(
+    kind: str, *, discreet: bool, app: Flask, smtp: SMTPServer, factory: Factory, clock: Any
+) -> EmailMessage:
+    use_smtp(app, smtp)
+    app.config["DISCREET_SENDER_EMAIL"] = NEUTRAL_SENDER
+    event = factory.event(
+        title=TITLE,
+        summary="Recognising stalking and domestic abuse.",
+        format=EventFormat.HYBRID,
+        venue=VENUE,
+        joining_link=JOIN_LINK,
+        starts_at_utc=STARTS,
+        ends_at_utc=STARTS + timedelta(hours=1),
+        discreet_title="Appointment",
+    )
+    SCENES[kind](Scene(factory, smtp, clock, event, discreet))
+    send_now()
+    received = [m for m in smtp.wait_for(1) if m["To"].addresses[0].addr_spec == KIM]
+    assert len(received) == 1, [m["Subject"] for m in received]
+    assert OutboxStatus.SENT in [row.status for row in rows(kind) if row.recipient == KIM]
+    return received[0]
