@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from webinar.extensions import db
 from webinar.models import OutboxMessage, Registration, RegistrationStatus
 from webinar.notifications import emails
-from webinar.registrations.places import release_place
+from webinar.registrations.places import lock_event, release_place
 from webinar.registrations.transitions import StatusChanged, change_status, lock_registration
 
 
@@ -21,6 +21,7 @@ def cancel_registration(
     Returns False when there was nothing to cancel (already cancelled or deleted), so a
     double click cancels once, emails once and frees one place.
     """
+    lock_event(registration.event_id)
     status = lock_registration(registration)
     if status is None or status == RegistrationStatus.CANCELLED:
         return False
@@ -50,6 +51,7 @@ def delete_registration_details(*, registration: Registration, now: datetime) ->
     Someone who held a place gets one last email, a METHOD:CANCEL, so the entry leaves
     their calendar too (docs/safety.md#retention). Returns False if it was already gone.
     """
+    lock_event(registration.event_id)
     status = lock_registration(registration)
     if status is None:
         return False

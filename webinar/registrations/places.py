@@ -21,6 +21,22 @@ class NoPlaceLeft(Exception):
     """Every place is taken (and, for the public, there is no waiting list)."""
 
 
+def lock_event(event_id: int) -> Event | None:
+    """Lock the event's row (PostgreSQL) and read it as it is now; None if it is gone.
+
+    Every change to an event's places or bookings locks the event's row before any
+    booking's row, so two changes queue up in one order and never deadlock. SQLite has
+    one writer at a time already (webinar.database).
+    """
+    event: Event | None = db.session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return event
+
+
 def take_place(event_id: int) -> bool:
     """Take one place if the event is published and any place is left.
 
