@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -35,7 +35,7 @@ class Step:
     delay: float = 0.0
 
 
-def at_once(app: Flask, steps: Sequence[Step]) -> list[object]:
+def at_once(app: Flask, steps: Sequence[Step]) -> list[Any]:
     """Run every step in its own thread with its own client, all starting together."""
     # The test's own transaction ends first: on SQLite it would hold the write lock.
     db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from webinar.database import survives_lost_connection
 from webinar.extensions import db
 from webinar.lookups import booking_or_404
 from webinar.models import utc_now
@@ -14,6 +15,7 @@ from webinar.registrations.routes.blueprint import blueprint
 
 
 @blueprint.route("/booking/<token>/delete", methods=["GET", "POST"])
+@survives_lost_connection
 def delete_details(token: str) -> str | Response:
     registration = booking_or_404(token)
     form = DeleteDetailsForm()
