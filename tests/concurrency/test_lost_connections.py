@@ -1,60 +1,24 @@
 """PostgreSQL ending the app's connections (restart, failover, idle timeout) costs no request.
 
-The test names its connections with application_name and ends only those, with
-pg_terminate_backend, as a server restart would.
+The app's connections are named (tests.concurrency.conftest) and only those are ended,
+with pg_terminate_backend, as a server restart would.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
+from tests.concurrency.conftest import end_connections
 from tests.concurrency.races import Step, at_once, post, register_form
-from tests.conftest import POSTGRES_URL, base_config, postgres_url
 from tests.factories import Factory
-from webinar import create_app
 from webinar.extensions import db
 from webinar.models import Event, Registration
-
-
-@pytest.fixture
-def named_app(
-    tmp_path: Path, postgres_schema: str, frozen_time: time_machine.Coordinates
-) -> Iterator[Flask]:
-    """The app on PostgreSQL with the default engine options; its connections are named."""
-    url = f"{postgres_url(postgres_schema)}&application_name={postgres_schema}"
-    app = create_app(base_config(url, tmp_path))
-    app.config["CONNECTION_NAME"] = postgres_schema
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def end_connections(app: Flask) -> int:
-    """End every connection of this app's, from outside, as a restarting server does."""
-    engine = create_engine(POSTGRES_URL)
-    try:
-        with engine.begin() as connection:
-            ended = connection.execute(
-                text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE application_name = :name"
-                ),
-                {"name": app.config["CONNECTION_NAME"]},
-            ).scalar_one()
-    finally:
-        engine.dispose()
-    return int(ended)
 
 
 def registrations(event_id: int) -> int:
