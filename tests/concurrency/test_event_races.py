@@ -35,7 +35,12 @@ from webinar.models import (
     RegistrationStatus,
 )
 from webinar.organisers.services import events as event_services
-from webinar.organisers.services.attendees import cancel_booking
+from webinar.organisers.services.attendees import (
+    NoPlaceLeft,
+    NotWaiting,
+    cancel_booking,
+    offer_place,
+)
 from webinar.organisers.services.events import CapacityBelowBookings, HasRegistrations
 from webinar.registrations.event_changes import EventCancelled
 
@@ -177,3 +182,32 @@ def test_the_same_booking_cancelled_by_its_owner_and_an_organiser_at_once(
         no_error_pages(answers)
         assert_invariants([event.id])
         assert len(people(event.id, RegistrationStatus.WAITING)) == 2
+
+
+def test_an_organiser_offering_a_place_as_people_leave_and_register(any_app: Flask) -> None:
+    organiser = make_organiser(OrganiserRole.ORGANISER)
+    for _ in range(ROUNDS):
+        event = full_event(booked=3, waiting=3)
+        booked = people(event.id, RegistrationStatus.BOOKED)[0]
+        last_waiting = people(event.id, RegistrationStatus.WAITING)[-1]
+        waiting_id = last_waiting.id
+
+        def offer(e: Event, o: Organiser, waiting_id: int = waiting_id) -> object:
+            registration = db.session.get(Registration, waiting_id)
+            assert registration is not None
+            try:
+                offer_place(registration=registration, organiser=o, now=FROZEN_NOW)
+            except (NoPlaceLeft, NotWaiting) as refused:
+                return type(refused).__name__
+            return None
+
+        steps = [
+            Step(post(cancel_url(booked))),
+            Step(post(cancel_url(last_waiting))),
+            as_organiser(any_app, event.id, organiser.id, offer),
+            *registering(event, 2),
+        ]
+        answers = at_once(any_app, steps)
+
+        no_error_pages(answers)
+        assert_invariants([event.id])
