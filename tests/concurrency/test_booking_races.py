@@ -8,6 +8,7 @@ tests.concurrency.invariants must hold and nobody may have seen an error page.
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import select
 
 from tests.concurrency.invariants import assert_invariants
 from tests.concurrency.races import (
@@ -21,7 +22,15 @@ from tests.concurrency.races import (
     post,
 )
 from webinar.extensions import db
-from webinar.models import RegistrationStatus
+from webinar.models import OutboxMessage, RegistrationStatus
+from webinar.notifications.kinds import Kind
+
+
+def deletion_emails(calendar_uid: str) -> int:
+    payloads = db.session.scalars(
+        select(OutboxMessage.payload).filter_by(kind=Kind.DETAILS_DELETED)
+    ).all()
+    return sum((payload or {}).get("calendar_uid") == calendar_uid for payload in payloads)
 
 
 def no_error_pages(answers: list[object]) -> None:
@@ -48,12 +57,16 @@ def test_cancelling_and_deleting_the_same_booking_at_once(any_app: Flask) -> Non
     for _ in range(ROUNDS):
         event = full_event()
         booked = people(event.id, RegistrationStatus.BOOKED)[0]
+        calendar_uid = booked.calendar_uid
 
         answers = at_once(any_app, [Step(post(cancel_url(booked))), Step(post(delete_url(booked)))])
 
         no_error_pages(answers)
         assert_invariants([event.id])
         assert len(people(event.id, RegistrationStatus.BOOKED)) == 3
+        # Whichever came first, the entry leaves their calendar: the deletion email
+        # carries the METHOD:CANCEL (their cancellation email went with their details).
+        assert deletion_emails(calendar_uid) == 1
 
 
 def test_yes_delete_my_details_three_times_at_once(any_app: Flask) -> None:
