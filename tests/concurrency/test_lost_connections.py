@@ -15,10 +15,19 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.concurrency.conftest import end_connections
-from tests.concurrency.races import Step, at_once, post, register_form
+from tests.concurrency.invariants import assert_invariants
+from tests.concurrency.races import (
+    Step,
+    at_once,
+    cancel_url,
+    full_event,
+    people,
+    post,
+    register_form,
+)
 from tests.factories import Factory
 from webinar.extensions import db
-from webinar.models import Event, Registration
+from webinar.models import Event, Registration, RegistrationStatus
 
 
 def registrations(event_id: int) -> int:
@@ -77,3 +86,38 @@ def test_connections_ended_under_load_lose_no_registration(
     assert "running the request again" in caplog.text, "no request lost its connection"
     assert answers == [302] * 30
     assert registrations(event.id) == 30
+
+
+def test_connections_ended_while_people_cancel_change_each_booking_once(
+    named_app: Flask,
+) -> None:
+    """Cancelling twice (a double click) while the database fails over: each once."""
+    event = full_event(booked=6, waiting=6)
+    event_id = event.id
+    urls = [cancel_url(r) for r in people(event_id, RegistrationStatus.BOOKED)]
+    ended: list[int] = []
+    started = threading.Event()
+
+    def fail_over() -> None:
+        started.wait(timeout=10)
+        time.sleep(0.02)
+        ended.append(end_connections(named_app))
+
+    def first_request(client: FlaskClient) -> int:
+        started.set()
+        return post(urls[0])(client)
+
+    outage = threading.Thread(target=fail_over)
+    outage.start()
+    try:
+        steps = [Step(first_request), *(Step(post(url)) for url in urls + urls[1:])]
+        answers = at_once(named_app, steps)
+    finally:
+        started.set()
+        outage.join()
+
+    assert sum(ended) > 0, "no connection was ended while requests ran"
+    assert answers == [302] * len(steps)
+    assert_invariants([event_id])
+    assert len(people(event_id, RegistrationStatus.BOOKED)) == 6
+    assert len(people(event_id, RegistrationStatus.WAITING)) == 0
