@@ -23,7 +23,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": DEV_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # A connection the server dropped while idle (restart, failover, idle timeout)
+        # is found and replaced before a request uses it (webinar.database).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "ORGANISATION_NAME": "Bedfordshire Police",
         "SERVICE_NAME": "16 Days of Action events",
         "PUBLIC_SITE_URL": DEV_PUBLIC_SITE_URL,

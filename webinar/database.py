@@ -1,11 +1,22 @@
-"""Engine set-up that differs between SQLite and PostgreSQL."""
+"""Engine set-up that differs between SQLite and PostgreSQL, and lost connections."""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from webinar.extensions import db
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def configure_engine_events(engine: Engine) -> None:
@@ -31,3 +42,33 @@ def configure_engine_events(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+#: How many times a request runs when its database connection is lost half way.
+LOST_CONNECTION_ATTEMPTS = 3
+
+
+def survives_lost_connection(view: Callable[P, R]) -> Callable[P, R]:
+    """Run a view again, on a new connection, if its connection is lost half way.
+
+    A database restart, failover or idle timeout ends connections under running requests.
+    Nothing is committed before the view's single commit, so running it again is safe;
+    if the commit itself went through and only its answer was lost, the second run finds
+    the change made (every change of state is conditional) and does not repeat it.
+    Connections lost while idle in the pool are caught before use by `pool_pre_ping`
+    (webinar.config).
+    """
+
+    @functools.wraps(view)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(1, LOST_CONNECTION_ATTEMPTS + 1):
+            try:
+                return view(*args, **kwargs)
+            except DBAPIError as error:
+                if not error.connection_invalidated or attempt == LOST_CONNECTION_ATTEMPTS:
+                    raise
+                log.warning("Database connection lost; running the request again")
+                db.session.rollback()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run

@@ -5,9 +5,11 @@ webinar.notifications.rendering, and handing it to SMTP or a .eml file in
 webinar.notifications.transport.
 
 Delivery is at least once. A row is claimed (SENDING) and committed before the SMTP
-conversation, so no transaction or lock is held while a mail server is slow; a sender
-killed half way leaves rows SENT, or SENDING until SENDING_TIMEOUT makes
-them claimable again. The Message-ID stored in the row stays the same on every attempt.
+conversation, so no transaction or lock is held while a mail server is slow. A sender
+killed half way leaves rows SENT, or SENDING until SENDING_TIMEOUT makes them claimable
+again; a sender whose database connection drops records the message in hand on a new
+connection and returns the rest to DUE at once. The Message-ID stored in the row stays
+the same on every attempt.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from webinar.extensions import db
 from webinar.models import OutboxMessage, OutboxStatus, utc_now
@@ -68,8 +71,7 @@ def send_due_messages(*, now: datetime | None = None, batch_size: int | None = N
         if not claimed and report.handled == handled_before:
             return report
         with Transport() as transport:
-            for item in claimed:
-                _deliver(item, transport, report)
+            _deliver_batch(claimed, transport, report)
 
 
 def claim_due_messages(*, now: datetime, limit: int, report: SendReport) -> list[_Claimed]:
@@ -129,8 +131,30 @@ def _claim(row: OutboxMessage, *, now: datetime, report: SendReport) -> _Claimed
     return _Claimed(row_id=row.id, attempts=row.attempts, message=message)
 
 
-def _deliver(item: _Claimed, transport: Transport, report: SendReport) -> None:
-    """Send one claimed message and record the outcome in its own short transaction."""
+def _deliver_batch(claimed: Sequence[_Claimed], transport: Transport, report: SendReport) -> None:
+    """Send the claimed messages one by one, recording each outcome as it happens.
+
+    If the database connection drops (restart, failover), the outcome in hand is recorded
+    on a new connection and the rest of the batch goes back to DUE for the next claim: no
+    message sent is sent again, and none waits SENDING_TIMEOUT.
+    """
+    for position, item in enumerate(claimed):
+        values = _send(item, transport, report)
+        try:
+            _record_outcome(item.row_id, values)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            log.warning("Database connection lost while sending; returning the rest to due")
+            db.session.rollback()
+            _record_outcome(
+                item.row_id, values, untried=[rest.row_id for rest in claimed[position + 1 :]]
+            )
+            return
+
+
+def _send(item: _Claimed, transport: Transport, report: SendReport) -> dict[str, Any]:
+    """Send one claimed message; the values that record how it went."""
     values: dict[str, Any]
     try:
         transport.send(item.message)
@@ -155,13 +179,26 @@ def _deliver(item: _Claimed, transport: Transport, report: SendReport) -> None:
     else:
         values = {"status": OutboxStatus.SENT, "sent_at_utc": utc_now(), "last_error": None}
         report.sent += 1
+    return values
+
+
+def _record_outcome(row_id: int, values: dict[str, Any], *, untried: Sequence[int] = ()) -> None:
+    """Record one message's outcome, and put `untried` rows back to DUE, in one commit."""
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == item.row_id)
+        .where(OutboxMessage.id == row_id)
         .where(OutboxMessage.status == OutboxStatus.SENDING)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    if untried:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(untried))
+            .where(OutboxMessage.status == OutboxStatus.SENDING)
+            .values(status=OutboxStatus.DUE, claimed_at_utc=None)
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()
 
 

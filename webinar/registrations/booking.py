@@ -63,6 +63,7 @@ def register_for_event(
             discreet=discreet,
             now=now,
             waiting_list=event.waiting_list_enabled,
+            open_at=now,
         )
     except AlreadyRegistered:
         # Someone registered the same address a moment ago: same outcome as a repeat.
@@ -99,6 +100,7 @@ def add_by_hand(
         discreet=discreet,
         now=now,
         waiting_list=False,
+        open_at=None,
     )
     registration.added_by_organiser = True
     emails.booking_confirmed_to_attendee(registration)
@@ -114,17 +116,20 @@ def _book(
     discreet: bool,
     now: datetime,
     waiting_list: bool,
+    open_at: datetime | None,
 ) -> Registration:
     """Take a place (or a waiting-list place) and add the booking, in one savepoint.
+
+    `open_at`: registration must be open then (the public); None for an organiser.
 
     Raises NoPlaceLeft, RegistrationClosed (the event stopped being published), or
     AlreadyRegistered when the partial unique index caught the same address.
     """
     try:
         with db.session.begin_nested():
-            booked = take_place(event.id)
+            booked = take_place(event.id, open_at=open_at)
             if not booked:
-                if not lock_published_event(event.id):
+                if not lock_published_event(event.id, open_at=open_at):
                     raise RegistrationClosed
                 if not waiting_list:
                     raise NoPlaceLeft

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from webinar.extensions import db
 from webinar.models import Event, EventStatus, Registration, RegistrationStatus
@@ -21,16 +21,33 @@ class NoPlaceLeft(Exception):
     """Every place is taken (and, for the public, there is no waiting list)."""
 
 
-def take_place(event_id: int) -> bool:
+def lock_event(event_id: int) -> Event | None:
+    """Lock the event's row (PostgreSQL) and read it as it is now; None if it is gone.
+
+    Every change to an event's places or bookings locks the event's row before any
+    booking's row, so two changes queue up in one order and never deadlock. SQLite has
+    one writer at a time already (webinar.database).
+    """
+    event: Event | None = db.session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return event
+
+
+def take_place(event_id: int, *, open_at: datetime | None = None) -> bool:
     """Take one place if the event is published and any place is left.
 
     One conditional UPDATE: it holds under concurrency, where count-then-insert overbooks,
-    and an event cancelled or unpublished a moment ago gives no place.
+    and an event cancelled or unpublished a moment ago gives no place. With `open_at`
+    (the public registering), registration must also be open then, in the same statement.
     """
     result = db.session.execute(
         update(Event)
         .where(Event.id == event_id)
-        .where(Event.status == EventStatus.PUBLISHED)
+        .where(*_published(open_at))
         .where(Event.places_taken < Event.capacity)
         .values(places_taken=Event.places_taken + 1)
         .execution_options(synchronize_session="fetch")
@@ -38,21 +55,41 @@ def take_place(event_id: int) -> bool:
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def lock_published_event(event_id: int) -> bool:
+def lock_published_event(event_id: int, *, open_at: datetime | None = None) -> bool:
     """Lock the event's row as taking a place would; False when it is not published.
 
     Joining the waiting list and repeat registrations take the same lock as a booking:
     nobody joins an event being cancelled, and a repeat takes as long as a booking
-    (docs/safety.md#response-timing).
+    (docs/safety.md#response-timing). `open_at` as for take_place.
     """
     result = db.session.execute(
         update(Event)
         .where(Event.id == event_id)
-        .where(Event.status == EventStatus.PUBLISHED)
+        .where(*_published(open_at))
         .values(places_taken=Event.places_taken)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _published(open_at: datetime | None) -> list[ColumnElement[bool]]:
+    """Published, and with `open_at`, taking registrations then (as events.queries says).
+
+    Checked in the statement that takes the place: an organiser closing registration or
+    moving the event a moment ago is seen, whatever the page read before.
+    """
+    conditions = [Event.status == EventStatus.PUBLISHED]
+    if open_at is not None:
+        closes = func.coalesce(Event.registration_closes_at_utc, Event.starts_at_utc)
+        conditions += [
+            or_(
+                Event.registration_opens_at_utc.is_(None),
+                Event.registration_opens_at_utc <= open_at,
+            ),
+            closes > open_at,
+            Event.starts_at_utc > open_at,
+        ]
+    return conditions
 
 
 def release_place(*, event_id: int, now: datetime) -> None:

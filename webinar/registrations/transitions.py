@@ -26,10 +26,15 @@ def lock_registration(registration: Registration) -> RegistrationStatus | None:
     PostgreSQL: SELECT ... FOR UPDATE, so two changes of one booking queue up. SQLite
     has one writer at a time already (webinar.database).
     """
-    status: RegistrationStatus | None = db.session.scalar(
-        select(Registration.status).where(Registration.id == registration.id).with_for_update()
+    # populate_existing: the caller's copy may be stale (another request raised its
+    # SEQUENCE or changed its status while this one waited for the lock).
+    current = db.session.scalar(
+        select(Registration)
+        .where(Registration.id == registration.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    return status
+    return None if current is None else current.status
 
 
 def change_status(

@@ -167,9 +167,14 @@ def cancel_event_page(event_id: int) -> str | Response:
         return redirect(url_for("organisers.show_event", event_id=event.id))
     form = ConfirmForm()
     if form.validate_on_submit():
-        emailed = cancel_event(event=event, organiser=current_organiser())
-        db.session.commit()
-        flash(f"Event cancelled. {_people(emailed)} will be emailed.", "success")
+        try:
+            emailed = cancel_event(event=event, organiser=current_organiser())
+            db.session.commit()
+        except EventCancelled:
+            # Another organiser cancelled it a moment ago: everyone was emailed once.
+            db.session.rollback()
+        else:
+            flash(f"Event cancelled. {_people(emailed)} will be emailed.", "success")
         return redirect(url_for("organisers.show_event", event_id=event.id))
     return render_template(
         "organisers/events/cancel_event.html",

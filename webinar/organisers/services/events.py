@@ -13,7 +13,7 @@ from webinar.extensions import db
 from webinar.models import Event, EventFormat, EventStatus, Organiser, RegistrationStatus
 from webinar.organisers.audit import AuditAction, record
 from webinar.organisers.queries import count_active_registrations, count_registrations
-from webinar.registrations import event_changes
+from webinar.registrations import event_changes, places
 from webinar.registrations.event_changes import EventCancelled
 from webinar.registrations.places import promote_from_waiting_list
 
@@ -140,12 +140,7 @@ def _offered_detail(offered: int) -> str:
 
 def lock_event(event: Event) -> None:
     """Lock the event's row (PostgreSQL) and read it as it is now."""
-    db.session.scalar(
-        select(Event)
-        .where(Event.id == event.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    places.lock_event(event.id)
 
 
 def publish_event(*, event: Event, organiser: Organiser) -> None:

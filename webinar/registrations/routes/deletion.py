@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from webinar.database import survives_lost_connection
 from webinar.extensions import db
 from webinar.lookups import booking_or_404
 from webinar.models import utc_now
 from webinar.registrations.cancellation import delete_registration_details
 from webinar.registrations.forms import DeleteDetailsForm
+from webinar.registrations.queries import find_registration_by_token
 from webinar.registrations.routes.blueprint import blueprint
 
 
 @blueprint.route("/booking/<token>/delete", methods=["GET", "POST"])
+@survives_lost_connection
 def delete_details(token: str) -> str | Response:
+    if request.method == "POST" and find_registration_by_token(token) is None:
+        # A second click or a second tab: the details went with the first, and we hold
+        # nothing for this link, which is what the page says.
+        return redirect(url_for("registrations.details_deleted"))
     registration = booking_or_404(token)
     form = DeleteDetailsForm()
     if form.validate_on_submit():

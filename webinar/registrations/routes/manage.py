@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from webinar.database import survives_lost_connection
 from webinar.extensions import db
 from webinar.lookups import booking_or_404
 from webinar.models import EventStatus, RegistrationStatus, utc_now
@@ -26,6 +27,7 @@ def manage_booking(token: str) -> str:
 
 
 @blueprint.route("/booking/<token>/cancel", methods=["GET", "POST"])
+@survives_lost_connection
 def cancel_booking(token: str) -> str | Response:
     registration = booking_or_404(token)
     if (

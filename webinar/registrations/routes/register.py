@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from webinar.database import survives_lost_connection
 from webinar.events.queries import accepts_registrations, availability
 from webinar.extensions import db, limiter
 from webinar.lookups import public_event_or_404
@@ -18,6 +19,7 @@ from webinar.security import minimum_duration
 
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("10 per minute;60 per hour", methods=["POST"])
+@survives_lost_connection
 def register(slug: str) -> str | Response:
     event = public_event_or_404(slug)
     if not accepts_registrations(event, now=utc_now()):
