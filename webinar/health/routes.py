@@ -33,12 +33,16 @@ def migration_heads() -> frozenset[str]:
 
 
 def database_revisions() -> frozenset[str] | None:
-    """What alembic_version records; None when the table is missing (not migrated)."""
-    with db.engine.connect() as connection:
-        if not db.engine.dialect.has_table(connection, "alembic_version"):
-            return None
-        rows = connection.execute(text("SELECT version_num FROM alembic_version"))
-        return frozenset(str(row[0]) for row in rows)
+    """What alembic_version records; None when the table is missing (not migrated).
+
+    Through the request's own session: a second connection would wait for SQLite's
+    write lock whenever another connection holds it.
+    """
+    connection = db.session.connection()
+    if not db.engine.dialect.has_table(connection, "alembic_version"):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+    return frozenset(str(row[0]) for row in rows)
 
 
 @blueprint.get("/healthz")
@@ -51,6 +55,7 @@ def readyz() -> ResponseReturnValue:
     try:
         revisions = database_revisions()
     except SQLAlchemyError:
+        db.session.rollback()
         current_app.logger.warning("Readiness: the database is unreachable")
         return jsonify(status="not ready", database="unreachable"), 503
     expected = migration_heads()

@@ -71,7 +71,9 @@ def sign_in_page() -> str | Response:
             db.session.commit()  # the failed attempt is audited
             form.email.errors.append(GENERIC_FAILURE)
         else:
-            # A fresh session on sign-in, so nothing from before carries over.
+            # A fresh session on sign-in, so nothing from before carries over; a session
+            # this browser had before is ended on the server too.
+            end_session()
             session.clear()
             login_user(organiser)
             start_session(organiser)
