@@ -23,9 +23,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": DEV_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        # A connection the server dropped while idle (restart, failover, idle timeout)
-        # is found and replaced before a request uses it (webinar.database).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # pool_pre_ping: a connection dropped by the server is replaced, not an error.
+        # hide_parameters: a database error logs the SQL, never the values (addresses, names).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "ORGANISATION_NAME": "Bedfordshire Police",
         "SERVICE_NAME": "16 Days of Action events",
         "PUBLIC_SITE_URL": DEV_PUBLIC_SITE_URL,
@@ -66,8 +66,13 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # cookie's age is checked on every request, and Flask's SESSION_REFRESH_EACH_REQUEST
         # (on by default) renews it with each one.
         "PERMANENT_SESSION_LIFETIME": 30 * 60,
+        # Seconds: however active, an organiser session ends this long after signing in.
+        # Sessions are also recorded in the database, so signing out ends a copied cookie.
+        "ORGANISER_SESSION_MAX_AGE": 12 * 60 * 60,
         # Failed organiser sign-ins allowed per network address, then per account
-        # (OWASP ASVS 6.3.1 / 2.2.1: anti-automation). Flask-Limiter syntax.
+        # (OWASP ASVS 6.3.1 / 2.2.1: anti-automation). Flask-Limiter syntax. The account
+        # limit does not apply on a device that has signed in to that account before, so
+        # someone who knows a volunteer's address cannot lock them out.
         "ORGANISER_SIGN_IN_LIMIT": "5 per minute;20 per hour",
         "ORGANISER_SIGN_IN_ACCOUNT_LIMIT": "10 per hour",
         "WTF_CSRF_TIME_LIMIT": 60 * 60,

@@ -1,11 +1,13 @@
-"""Response headers, the content security policy and manage-link tokens."""
+"""Response headers, the content security policy, refused input and manage-link tokens."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import logging
 import random
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -15,6 +17,8 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
+
+from webinar.logs import install as install_log_filter
 
 
 def new_token() -> str:
@@ -55,6 +59,9 @@ def _set_headers(response: Response) -> Response:
     if not request.path.startswith("/static/"):
         # Nothing about a visit should be left in a shared browser's cache.
         response.headers.setdefault("Cache-Control", "no-store")
+    elif response.status_code >= 400:
+        # A missing file may appear with the next release: never cache its absence.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -66,6 +73,25 @@ FORM_MIMETYPES = {"", "application/x-www-form-urlencoded", "multipart/form-data"
 def _refuse_non_form_bodies() -> None:
     if request.method in {"POST", "PUT", "PATCH"} and request.mimetype not in FORM_MIMETYPES:
         abort(415)
+
+
+#: What no text column can hold: PostgreSQL refuses NUL in text, and lone surrogates
+#: cannot be encoded as UTF-8. Anything else is the forms' and exports' business.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _refuse_unstorable_input() -> None:
+    """A NUL byte in the address or a form is never a real visitor: refuse it up front.
+
+    A 404 when it is in the path (no page has such a name), a 400 in a query or a form,
+    instead of a database error deep in a view.
+    """
+    if UNSTORABLE.search(request.path):
+        abort(404)
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if UNSTORABLE.search(key) or UNSTORABLE.search(value):
+                abort(400)
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -94,9 +120,13 @@ def trust_proxies(app: Flask) -> None:
 
 def register(app: Flask) -> None:
     app.before_request(_refuse_non_form_bodies)
+    app.before_request(_refuse_unstorable_input)
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     trust_proxies(app)
+    # Flask's "Exception on <path>" and the development server's request lines.
+    install_log_filter(app.logger)
+    install_log_filter(logging.getLogger("werkzeug"))
 
 
 def manage_token_for(calendar_uid: str) -> str:

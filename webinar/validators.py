@@ -8,12 +8,19 @@ from typing import Any
 from wtforms import Field, Form
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-# C0 controls except tab, newline and carriage return; DEL; C1 controls; and
-# bidirectional overrides that can disguise text.
-_MULTILINE_FORBIDDEN = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+# C0 controls except tab, newline and carriage return; DEL; C1 controls; bidirectional
+# overrides that can disguise text; and what no spreadsheet or calendar file can hold:
+# surrogates and the Unicode noncharacters (U+FDD0-U+FDEF and U+xFFFE/U+xFFFF in every
+# plane), which XML 1.0 refuses, so a name with U+FFFF would break attendees.xlsx.
+_NONCHARACTERS = "\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
 )
-_SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_MULTILINE_FORBIDDEN = re.compile(
+    f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069{_NONCHARACTERS}]"
+)
+_SINGLE_LINE_FORBIDDEN = re.compile(
+    f"[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069{_NONCHARACTERS}]"
+)
 
 
 class PlainText:

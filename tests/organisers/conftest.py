@@ -10,7 +10,12 @@ from flask.testing import FlaskClient
 
 from webinar.extensions import db
 from webinar.models import Organiser, OrganiserRole
-from webinar.organisers.login import SESSION_VERSION_KEY, session_version
+from webinar.organisers.login import (
+    SESSION_RECORD_KEY,
+    SESSION_VERSION_KEY,
+    open_session_record,
+    session_version,
+)
 from webinar.organisers.passwords import hash_password
 
 PASSWORD = "correct horse battery staple"
@@ -33,10 +38,13 @@ def make_organiser(role: OrganiserRole, email: str | None = None) -> Organiser:
 
 
 def sign_in(client: FlaskClient, organiser: Organiser) -> FlaskClient:
-    """What Flask-Login stores after a real sign-in (tested in test_auth)."""
+    """What Flask-Login stores after a real sign-in (tested in test_auth), and its record."""
+    token = open_session_record(organiser)
+    db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(organiser.id)
         session[SESSION_VERSION_KEY] = session_version(organiser)
+        session[SESSION_RECORD_KEY] = token
         session["_fresh"] = True
         session.permanent = True
     return client

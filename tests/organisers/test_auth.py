@@ -154,7 +154,7 @@ def test_session_cookie_is_http_only_and_lax(client: FlaskClient, organiser: Org
     response = client.post(
         "/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD}
     )
-    cookie = response.headers["Set-Cookie"]
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
 
@@ -260,3 +260,99 @@ def test_an_admin_setting_their_own_password_stays_signed_in(app: Flask, admin: 
     assert _open(app, laptop, f"/organisers/accounts/{admin_id}/password", data) == 302
     assert _open(app, laptop, "/organisers/accounts") == 200
     assert _open(app, phone, "/organisers/accounts") == 302
+
+
+def _copy_cookies(source: FlaskClient) -> FlaskClient:
+    """Someone copies the session cookie out of a browser into another."""
+    thief = source.application.test_client()
+    for cookie in source._cookies.values():
+        thief.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+    return thief
+
+
+def test_signing_out_ends_a_copied_session_cookie(app: Flask, organiser: Organiser) -> None:
+    browser = app.test_client()
+    sign_in_data = {"email": organiser.email, "password": PASSWORD}
+    assert _open(app, browser, "/organisers/sign-in", sign_in_data) == 302
+    copy = _copy_cookies(browser)
+    assert _open(app, copy, "/organisers/") == 200
+    assert _open(app, browser, "/organisers/sign-out", {}) == 302
+    assert _open(app, copy, "/organisers/") == 302
+
+
+def test_a_session_ends_12_hours_after_signing_in_however_active(
+    app: Flask, organiser: Organiser, frozen_time: time_machine.Coordinates
+) -> None:
+    browser = app.test_client()
+    sign_in_data = {"email": organiser.email, "password": PASSWORD}
+    assert _open(app, browser, "/organisers/sign-in", sign_in_data) == 302
+    copy = _copy_cookies(browser)
+    # Used every 20 minutes, well inside the 30 minutes of inactivity...
+    for _ in range(35):
+        frozen_time.shift(timedelta(minutes=20))
+        assert _open(app, copy, "/organisers/") == 200
+    # ...but 12 hours after signing in, the server no longer honours it.
+    frozen_time.shift(timedelta(minutes=20))
+    assert _open(app, copy, "/organisers/") == 302
+    assert _open(app, browser, "/organisers/") == 302
+    # Signing in again starts a new 12 hours.
+    assert _open(app, browser, "/organisers/sign-in", sign_in_data) == 302
+    assert _open(app, browser, "/organisers/") == 200
+
+
+def _client_at(app: Flask, address: str) -> FlaskClient:
+    """A browser on another network address."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_ten_addresses_cannot_lock_a_volunteer_out_of_their_own_device(
+    tmp_path: Path, frozen_time: time_machine.Coordinates
+) -> None:
+    config = base_config(f"sqlite:///{tmp_path / 'lockout.sqlite'}", tmp_path)
+    config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    limited = create_app(config)
+    with limited.app_context():
+        db.create_all()
+        account = make_organiser(OrganiserRole.ORGANISER)
+        right = {"email": account.email, "password": PASSWORD}
+        wrong = {"email": account.email, "password": "not the password"}
+        volunteer = _client_at(limited, "192.0.2.200")
+        assert _open(limited, volunteer, "/organisers/sign-in", right) == 302
+        assert _open(limited, volunteer, "/organisers/sign-out", {}) == 302
+        # Someone who knows the address fails ten times from ten addresses.
+        for number in range(10):
+            attacker = _client_at(limited, f"198.51.100.{number}")
+            assert _open(limited, attacker, "/organisers/sign-in", wrong) == 200
+        # A stranger's browser is now held back for this account, even with the password...
+        stranger = _client_at(limited, "203.0.113.7")
+        assert _open(limited, stranger, "/organisers/sign-in", right) == 429
+        # ...but the volunteer's own browser still signs in.
+        assert _open(limited, volunteer, "/organisers/sign-in", right) == 302
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_device_known_for_one_account_is_not_known_for_another(
+    tmp_path: Path, frozen_time: time_machine.Coordinates
+) -> None:
+    config = base_config(f"sqlite:///{tmp_path / 'devices.sqlite'}", tmp_path)
+    config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    limited = create_app(config)
+    with limited.app_context():
+        db.create_all()
+        own = make_organiser(OrganiserRole.ORGANISER)
+        target_email = make_organiser(OrganiserRole.ADMIN).email
+        attacker = _client_at(limited, "198.51.100.1")
+        own_data = {"email": own.email, "password": PASSWORD}
+        assert _open(limited, attacker, "/organisers/sign-in", own_data) == 302
+        assert _open(limited, attacker, "/organisers/sign-out", {}) == 302
+        wrong = {"email": target_email, "password": "not the password"}
+        for number in range(10):
+            other = _client_at(limited, f"198.51.100.{number + 10}")
+            assert _open(limited, other, "/organisers/sign-in", wrong) == 200
+        # The cookie from signing in to their own account does not lift the target's limit.
+        assert _open(limited, attacker, "/organisers/sign-in", wrong) == 429
+        db.session.remove()
+        db.engine.dispose()

@@ -1,10 +1,21 @@
-"""Spreadsheet-safe CSV (OWASP CSV injection)."""
+"""Spreadsheet-safe CSV and Excel (OWASP CSV injection, characters XML cannot carry)."""
 
 from __future__ import annotations
 
-import pytest
+import csv
+import io
+import zipfile
+from xml.etree import ElementTree
 
-from webinar.organisers.spreadsheets import neutralise, to_csv
+import pytest
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from tests.factories import Factory
+from tests.organisers.conftest import sign_in
+from webinar.extensions import db
+from webinar.models import Organiser
+from webinar.organisers.spreadsheets import neutralise, to_csv, to_xlsx
 
 
 @pytest.mark.parametrize(
@@ -16,6 +27,11 @@ from webinar.organisers.spreadsheets import neutralise, to_csv
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tcmd", "'\tcmd"),
         ("\rcmd", "'\rcmd"),
+        ("\ncmd", "'\ncmd"),
+        ("  =1+1", "'  =1+1"),
+        ("\x85cmd", "'\x85cmd"),
+        ("\x00=1", "\ufffd=1"),
+        ("＝1+1", "'＝1+1"),
         ("Jane", "Jane"),
         ("a=b", "a=b"),
         (None, ""),
@@ -28,7 +44,49 @@ def test_cells_that_could_run_as_formulas_start_with_an_apostrophe(
     assert neutralise(value) == expected
 
 
-def test_csv_quotes_commas_and_neutralises_every_cell() -> None:
+def test_csv_quotes_every_cell_and_neutralises_formulas() -> None:
     assert to_csv(["Name", "=Header"], [["Smith, J", "-1"]]) == (
-        "Name,'=Header\r\n\"Smith, J\",'-1\r\n"
+        '"Name","\'=Header"\r\n"Smith, J","\'-1"\r\n'
     )
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
+def test_a_formula_after_a_separator_stays_inside_its_quoted_cell(separator: str) -> None:
+    """A spreadsheet set to split on ";" (or tabs) would otherwise run "=1+1"."""
+    content = to_csv(["Name"], [[f"Bob{separator}=1+1"]])
+    assert content.splitlines()[1] == f'"Bob{separator}=1+1"'
+    reader = csv.reader(io.StringIO(content), delimiter=separator)
+    rows = list(reader)
+    assert rows[1] == [f"Bob{separator}=1+1"]
+
+
+def test_characters_xml_cannot_carry_are_replaced_so_the_workbook_opens() -> None:
+    content = to_xlsx(["Name"], [["Bob\uffff"], ["Ann\ufffe"], ["Cy\x00\x0b"]], title="A")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    ElementTree.fromstring(sheet_xml)  # noqa: S314 - our own output, parsed to prove it is well-formed
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [
+        "Bob\ufffd",
+        "Ann\ufffd",
+        "Cy\ufffd\ufffd",
+    ]
+    assert to_csv(["Name"], [["Bob\uffff"]]).splitlines()[1] == '"Bob\ufffd"'
+
+
+def test_attendee_downloads_of_names_stored_before_the_form_refused_them(
+    client: FlaskClient, organiser: Organiser, factory: Factory
+) -> None:
+    """Names already in the database with U+FFFF still give a workbook that opens."""
+    event = factory.event()
+    factory.registration(event, name="Bob\uffff", email="bob@example.com")
+    factory.registration(event, name="Ann;=1+1", email="ann@example.com")
+    sign_in(client, organiser)
+    db.session.commit()
+
+    workbook = client.get(f"/organisers/events/{event.id}/attendees.xlsx").get_data()
+    sheet_xml = zipfile.ZipFile(io.BytesIO(workbook)).read("xl/worksheets/sheet1.xml")
+    ElementTree.fromstring(sheet_xml)  # noqa: S314 - our own output, parsed to prove it is well-formed
+    text = client.get(f"/organisers/events/{event.id}/attendees.csv").get_data(as_text=True)
+    assert '"Ann;=1+1"' in text
+    assert "\uffff" not in text

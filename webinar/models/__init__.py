@@ -9,6 +9,7 @@ from webinar.models.registrations import (
     Registration,
     RegistrationStatus,
 )
+from webinar.models.sessions import OrganiserSession
 from webinar.models.types import UTCDateTime, utc_now
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "EventStatus",
     "Organiser",
     "OrganiserRole",
+    "OrganiserSession",
     "OutboxMessage",
     "OutboxStatus",
     "Question",

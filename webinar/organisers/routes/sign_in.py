@@ -10,8 +10,9 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from webinar.extensions import db, limiter
+from webinar.organisers import devices
 from webinar.organisers.forms.accounts import ConfirmForm, SignInForm
-from webinar.organisers.login import remember_session_version
+from webinar.organisers.login import end_session, start_session
 from webinar.organisers.roles import current_organiser
 from webinar.organisers.routes.blueprint import blueprint
 from webinar.organisers.services.accounts import SignInFailed, record_sign_out, sign_in
@@ -50,7 +51,15 @@ def _safe_next(target: str | None) -> str:
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _account_limit,
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    # A device this account has signed in from before is not held up by failures from
+    # elsewhere: knowing a volunteer's address must not be enough to lock them out.
+    exempt_when=devices.known_device,
+)
 def sign_in_page() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("organisers.home"))
@@ -58,17 +67,21 @@ def sign_in_page() -> str | Response:
     if form.validate_on_submit():
         try:
             organiser = sign_in(email=form.email.data or "", password=form.password.data or "")
-            db.session.commit()
         except SignInFailed:
             db.session.commit()  # the failed attempt is audited
             form.email.errors.append(GENERIC_FAILURE)
         else:
-            # A fresh session on sign-in, so nothing from before carries over.
+            # A fresh session on sign-in, so nothing from before carries over; a session
+            # this browser had before is ended on the server too.
+            end_session()
             session.clear()
             login_user(organiser)
-            remember_session_version(organiser)
+            start_session(organiser)
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
+            db.session.commit()
+            response = redirect(_safe_next(request.args.get("next")))
+            devices.remember_device(response, organiser.email)
+            return response
     return render_template("organisers/sign_in.html", form=form)
 
 
@@ -85,7 +98,8 @@ def sign_out() -> Response:
     # CSRFProtect has checked the token before this runs (a forged POST gets a 400).
     if current_user.is_authenticated:
         record_sign_out(organiser=current_organiser())
-        db.session.commit()
+    end_session()
+    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("organisers.signed_out"))

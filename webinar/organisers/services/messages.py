@@ -53,6 +53,8 @@ def send_message(
         organiser=organiser,
         event=event,
         record_count=queued,
-        detail=f"To {audience.value}: {subject}",
+        # Not the subject: organisers write names into it, and the audit log is kept
+        # after the purge (docs/safety.md#retention).
+        detail=f"To {audience.value}",
     )
     return queued

@@ -1,0 +1,1 @@
+"""Refused input, personal data outside the purge, health checks."""
