@@ -35,6 +35,20 @@ ROUTES = [
     Route("your_account", "GET", "/organisers/your-account", EVERYONE),
     Route("change_password", "GET", "/organisers/your-account/password", EVERYONE),
     Route("change_password", "POST", "/organisers/your-account/password", EVERYONE),
+    Route("set_up_two_factor", "GET", "/organisers/your-account/two-factor", EVERYONE),
+    Route("set_up_two_factor", "POST", "/organisers/your-account/two-factor", EVERYONE),
+    Route(
+        "replace_recovery_codes",
+        "GET",
+        "/organisers/your-account/two-factor/recovery-codes",
+        EVERYONE,
+    ),
+    Route(
+        "replace_recovery_codes",
+        "POST",
+        "/organisers/your-account/two-factor/recovery-codes",
+        EVERYONE,
+    ),
     Route("list_accounts", "GET", "/organisers/accounts", ADMINS),
     Route("create_account", "GET", "/organisers/accounts/new", ADMINS),
     Route("create_account", "POST", "/organisers/accounts/new", ADMINS),
@@ -42,6 +56,14 @@ ROUTES = [
     Route("change_account_page", "POST", "/organisers/accounts/{account}", ADMINS),
     Route("set_account_password", "GET", "/organisers/accounts/{account}/password", ADMINS),
     Route("set_account_password", "POST", "/organisers/accounts/{account}/password", ADMINS),
+    Route("account_two_factor", "GET", "/organisers/accounts/{account}/two-factor", ADMINS),
+    Route("account_two_factor", "POST", "/organisers/accounts/{account}/two-factor", ADMINS),
+    Route(
+        "reset_account_two_factor",
+        "POST",
+        "/organisers/accounts/{account}/two-factor/reset",
+        ADMINS,
+    ),
     Route("audit_log", "GET", "/organisers/audit-log", ADMINS),
     Route("list_events", "GET", "/organisers/events", EVENT_TEAM),
     Route("create_event_page", "GET", "/organisers/events/new", EVENT_TEAM),
@@ -101,10 +123,12 @@ ROUTES = [
     ),
 ]
 
-#: Open to everyone: signing in and out.
+#: Open to everyone: signing in (the code page needs a password first) and out.
 PUBLIC = {
     ("sign_in_page", "GET"),
     ("sign_in_page", "POST"),
+    ("enter_code", "GET"),
+    ("enter_code", "POST"),
     ("sign_out_page", "GET"),
     ("sign_out", "POST"),
     ("signed_out", "GET"),

@@ -1,7 +1,7 @@
 """Database models. Import from here."""
 
 from webinar.models.events import Event, EventFormat, EventStatus
-from webinar.models.organisers import AuditEntry, Organiser, OrganiserRole
+from webinar.models.organisers import AuditEntry, Organiser, OrganiserRole, RecoveryCode
 from webinar.models.outbox import OutboxMessage, OutboxStatus
 from webinar.models.registrations import (
     Question,
@@ -22,6 +22,7 @@ __all__ = [
     "OutboxStatus",
     "Question",
     "QuestionStatus",
+    "RecoveryCode",
     "Registration",
     "RegistrationStatus",
     "UTCDateTime",

@@ -13,6 +13,12 @@ class AuditAction(enum.StrEnum):
     SIGN_IN_FAILED = "sign_in_failed"
     SIGNED_OUT = "signed_out"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an action name, not a password
+    TWO_FACTOR_SET_UP = "two_factor_set_up"
+    TWO_FACTOR_PASSED = "two_factor_passed"
+    TWO_FACTOR_FAILED = "two_factor_failed"
+    TWO_FACTOR_RESET = "two_factor_reset"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced"
     ACCOUNT_CREATED = "account_created"
     ACCOUNT_CHANGED = "account_changed"
     EVENT_CREATED = "event_created"

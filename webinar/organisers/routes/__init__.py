@@ -23,6 +23,7 @@ from webinar.organisers.routes import (  # noqa: F401
     messages,
     questions,
     sign_in,
+    two_factor,
 )
 from webinar.organisers.routes.blueprint import blueprint
 

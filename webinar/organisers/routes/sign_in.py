@@ -6,14 +6,14 @@ import hashlib
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from webinar.extensions import db, limiter
 from webinar.organisers.forms.accounts import ConfirmForm, SignInForm
-from webinar.organisers.login import remember_session_version
 from webinar.organisers.roles import current_organiser
 from webinar.organisers.routes.blueprint import blueprint
+from webinar.organisers.second_step import begin_second_step, start_session
 from webinar.organisers.services.accounts import SignInFailed, record_sign_out, sign_in
 from webinar.validators import normalise_email
 
@@ -64,10 +64,10 @@ def sign_in_page() -> str | Response:
             form.email.errors.append(GENERIC_FAILURE)
         else:
             # A fresh session on sign-in, so nothing from before carries over.
-            session.clear()
-            login_user(organiser)
-            remember_session_version(organiser)
-            session.permanent = True
+            if organiser.has_two_factor:
+                begin_second_step(organiser)
+                return redirect(url_for("organisers.enter_code", next=request.args.get("next")))
+            start_session(organiser)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("organisers/sign_in.html", form=form)
 
