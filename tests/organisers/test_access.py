@@ -115,6 +115,7 @@ ROUTES = [
     Route("export_questions", "GET", "/organisers/events/{event}/questions.csv", EVENT_TEAM),
     Route("check_in_events", "GET", "/organisers/check-in", EVERYONE),
     Route("check_in", "GET", "/organisers/check-in/{event}", EVERYONE),
+    Route("check_in_by_code", "POST", "/organisers/check-in/{event}/code", EVERYONE),
     Route(
         "mark_attended",
         "POST",

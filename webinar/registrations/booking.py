@@ -15,6 +15,7 @@ from webinar.london_time import to_london
 from webinar.models import Event, OutboxMessage, Question, Registration, RegistrationStatus
 from webinar.notifications import emails
 from webinar.notifications.kinds import Kind
+from webinar.registrations.booking_codes import new_booking_code
 from webinar.registrations.places import NoPlaceLeft, lock_published_event, take_place
 from webinar.registrations.queries import active_registration
 from webinar.security import hash_token, manage_token_for
@@ -167,6 +168,7 @@ def new_registration(
         created_at_utc=now,
         status_changed_at_utc=now,
         manage_token_hash=hash_token(manage_token_for(calendar_uid)),
+        booking_code=new_booking_code(event.id),
     )
 
 

@@ -47,6 +47,7 @@ def purge_personal_data(*, now: datetime, retention_days: int) -> PurgeResult:
         registration.email = f"{registration.id}@{DELETED_EMAIL_DOMAIN}"
         registration.accessibility_needs = None
         registration.discreet = False
+        registration.booking_code = None
         # The manage link stops working: nothing is left to manage.
         registration.manage_token_hash = hash_token(new_token())
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.event_id.in_(event_ids)))

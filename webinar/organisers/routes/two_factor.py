@@ -37,6 +37,7 @@ from webinar.organisers.services.two_factor import (
     reset_two_factor,
     start_setup,
 )
+from webinar.qr_codes import qr_code_svg
 
 WRONG_CODE = "Enter a correct code"
 
@@ -116,7 +117,7 @@ def set_up_two_factor() -> str | Response:
         "organisers/two_factor/set_up.html",
         form=form,
         key=two_factor.grouped(secret),
-        qr_code=two_factor.qr_code_svg(uri, title="QR code for your authenticator app"),
+        qr_code=qr_code_svg(uri, title="QR code for your authenticator app"),
     )
 
 
