@@ -30,6 +30,8 @@ def organiser_pages(event_id: int) -> list[str]:
         f"{event}/attendees/add",
         f"{event}/message",
         f"{event}/questions",
+        f"{event}/access",
+        f"{event}/form-questions",
         f"{event}/cancel",
         "/organisers/check-in",
         f"/organisers/check-in/{event_id}",

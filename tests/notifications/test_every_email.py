@@ -31,9 +31,10 @@ from tests.notifications.helpers import (
 )
 from tests.smtp_server import SMTPServer
 from webinar.extensions import db
-from webinar.models import Event, EventFormat, OutboxStatus, Registration
+from webinar.models import Event, EventAccess, EventFormat, OutboxStatus, Registration
 from webinar.notifications import emails
 from webinar.notifications.kinds import KINDS, Kind
+from webinar.registrations import approval
 from webinar.registrations.cancellation import cancel_registration, delete_registration_details
 
 KIM = "kim@example.com"
@@ -141,7 +142,33 @@ def _details_deleted(scene: Scene) -> None:
     db.session.commit()
 
 
+def _by_approval(scene: Scene) -> None:
+    scene.event.access = EventAccess.APPROVAL
+    db.session.commit()
+
+
+def _place_requested(scene: Scene) -> None:
+    _by_approval(scene)
+    scene.kim()
+
+
+def _request_decided(scene: Scene, *, approve: bool) -> None:
+    _by_approval(scene)
+    registration = scene.kim()
+    scene.setup_sent()
+    decide = approval.approve_request if approve else approval.decline_request
+    decide(
+        registration=registration,
+        message="The stalking awareness panel from the police starts at 6pm.",
+        now=datetime.now(UTC),
+    )
+    db.session.commit()
+
+
 SCENES: dict[str, Callable[[Scene], None]] = {
+    Kind.PLACE_REQUESTED: _place_requested,
+    Kind.REQUEST_APPROVED: lambda scene: _request_decided(scene, approve=True),
+    Kind.REQUEST_DECLINED: lambda scene: _request_decided(scene, approve=False),
     Kind.BOOKING_CONFIRMED: _confirmed,
     Kind.ADDED_TO_WAITING_LIST: _waiting_list,
     Kind.PLACE_OFFERED: _place_offered,

@@ -1,6 +1,7 @@
 """Database models. Import from here."""
 
-from webinar.models.events import Event, EventFormat, EventStatus
+from webinar.models.events import Event, EventAccess, EventFormat, EventStatus
+from webinar.models.form_questions import AnswerKind, FormAnswer, FormQuestion
 from webinar.models.organisers import AuditEntry, Organiser, OrganiserRole, RecoveryCode
 from webinar.models.outbox import OutboxMessage, OutboxStatus
 from webinar.models.registrations import (
@@ -12,10 +13,14 @@ from webinar.models.registrations import (
 from webinar.models.types import UTCDateTime, utc_now
 
 __all__ = [
+    "AnswerKind",
     "AuditEntry",
     "Event",
+    "EventAccess",
     "EventFormat",
     "EventStatus",
+    "FormAnswer",
+    "FormQuestion",
     "Organiser",
     "OrganiserRole",
     "OutboxMessage",

@@ -21,6 +21,8 @@ class RegistrationStatus(enum.StrEnum):
     BOOKED = "booked"
     WAITING = "waiting"
     CANCELLED = "cancelled"
+    #: Asked for a place at an event by approval; holds no place until approved.
+    REQUESTED = "requested"
 
 
 class Registration(Base):

@@ -26,15 +26,21 @@ class AuditAction(enum.StrEnum):
     EVENT_PUBLISHED = "event_published"
     EVENT_UNPUBLISHED = "event_unpublished"
     EVENT_CANCELLED = "event_cancelled"
+    EVENT_ACCESS_CHANGED = "event_access_changed"
     EMAILS_REVEALED = "emails_revealed"
     ATTENDEES_EXPORTED = "attendees_exported"
     BOOKING_CANCELLED = "booking_cancelled"
     PLACE_OFFERED = "place_offered"
+    REQUEST_APPROVED = "request_approved"
+    REQUEST_DECLINED = "request_declined"
     ATTENDEE_ADDED = "attendee_added"
     MESSAGE_QUEUED = "message_queued"
     QUESTIONS_EXPORTED = "questions_exported"
     ATTENDANCE_MARKED = "attendance_marked"
     QUESTION_STATUS_CHANGED = "question_status_changed"
+    FORM_QUESTION_ADDED = "form_question_added"
+    FORM_QUESTION_CHANGED = "form_question_changed"
+    FORM_QUESTION_REMOVED = "form_question_removed"
 
     @property
     def label(self) -> str:
