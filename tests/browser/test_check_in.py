@@ -162,3 +162,14 @@ def test_a_refused_camera_says_to_type_the_code(browser: Browser, live_server: L
     ).to_be_visible()
     expect(page.get_by_label("Booking code", exact=True)).to_be_editable()
     context.close()
+
+
+def test_with_javascript_off_a_typed_code_still_checks_someone_in(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    context, page, code = signed_in_at_the_door(browser, live_server, java_script_enabled=False)
+    expect(page.get_by_role("button", name="Scan a QR code")).to_be_hidden()
+    page.get_by_label("Booking code", exact=True).fill(code)
+    page.get_by_role("button", name="Check in by code").click()
+    expect(page.locator("#check-in-result")).to_have_text("Kim Lee Checked in", use_inner_text=True)
+    context.close()
