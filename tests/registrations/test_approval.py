@@ -99,6 +99,8 @@ def test_approving_takes_a_place_and_emails_an_invitation_with_the_message(
     sign_in(client, make_organiser(OrganiserRole.ORGANISER))
     page = check_page(client.get(f"/organisers/events/{event.id}/attendees"))
     assert "Approve or decline the request from Ann Smith" in text_of(page)
+    # A request is declined, not cancelled: cancelling would say "booking cancelled".
+    assert "Cancel booking for Ann Smith" not in text_of(page)
     form = check_page(
         client.get(f"/organisers/events/{event.id}/attendees/{registration.id}/decide")
     )
