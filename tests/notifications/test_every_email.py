@@ -165,7 +165,16 @@ def _request_decided(scene: Scene, *, approve: bool) -> None:
     db.session.commit()
 
 
+def _request_withdrawn(scene: Scene) -> None:
+    _by_approval(scene)
+    registration = scene.kim()
+    scene.setup_sent()
+    cancel_registration(registration=registration, now=datetime.now(UTC))
+    db.session.commit()
+
+
 SCENES: dict[str, Callable[[Scene], None]] = {
+    Kind.REQUEST_WITHDRAWN: _request_withdrawn,
     Kind.PLACE_REQUESTED: _place_requested,
     Kind.REQUEST_APPROVED: lambda scene: _request_decided(scene, approve=True),
     Kind.REQUEST_DECLINED: lambda scene: _request_decided(scene, approve=False),

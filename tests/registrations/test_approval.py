@@ -168,6 +168,7 @@ def test_a_person_can_withdraw_their_request(client: FlaskClient, factory: Facto
     assert "You have asked for a place." in text_of(page)
     client.post(manage_url(registration) + "/cancel")
     assert registration.status == RegistrationStatus.CANCELLED and event.places_taken == 0
+    assert kinds()[-1] == Kind.REQUEST_WITHDRAWN
 
 
 def test_two_approvals_at_once_for_the_last_place_give_it_once(any_app: Flask) -> None:

@@ -100,6 +100,16 @@ def request_declined_to_attendee(registration: Registration, *, message: str) ->
     )
 
 
+def request_withdrawn_to_attendee(registration: Registration) -> None:
+    enqueue(
+        kind=Kind.REQUEST_WITHDRAWN,
+        recipient=registration.email,
+        registration=registration,
+        event=registration.event,
+        dedupe_key=_key(registration, Kind.REQUEST_WITHDRAWN, 0),
+    )
+
+
 def already_registered_to_attendee(registration: Registration) -> None:
     # No dedupe key: each attempt tells the mailbox owner, who may have lost the link.
     enqueue(

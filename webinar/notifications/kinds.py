@@ -26,6 +26,7 @@ class Kind(enum.StrEnum):
     PLACE_REQUESTED = "place_requested_to_attendee"
     REQUEST_APPROVED = "request_approved_to_attendee"
     REQUEST_DECLINED = "request_declined_to_attendee"
+    REQUEST_WITHDRAWN = "request_withdrawn_to_attendee"
 
 
 #: Payload flag: the person has a calendar entry (a booked place), so the email carries
@@ -125,6 +126,10 @@ KINDS: dict[Kind, EmailRule] = {
     Kind.REQUEST_DECLINED: EmailRule(
         "You do not have a place: {title}",
         "Your booking: request",
+    ),
+    Kind.REQUEST_WITHDRAWN: EmailRule(
+        "You’ve withdrawn your request: {title}",
+        "Your booking: request withdrawn",
     ),
 }
 
