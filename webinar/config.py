@@ -75,6 +75,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # someone who knows a volunteer's address cannot lock them out.
         "ORGANISER_SIGN_IN_LIMIT": "5 per minute;20 per hour",
         "ORGANISER_SIGN_IN_ACCOUNT_LIMIT": "10 per hour",
+        # Wrong second-step codes allowed per account: 3 of a million codes are valid at a time.
+        "ORGANISER_TWO_FACTOR_LIMIT": "5 per 15 minutes",
         "WTF_CSRF_TIME_LIMIT": 60 * 60,
         "MAX_CONTENT_LENGTH": 64 * 1024,
     }

@@ -22,7 +22,13 @@ def paragraphs(text: str | None) -> list[str]:
     return [part.strip() for part in _BLANK_LINES.split(text or "") if part.strip()]
 
 
+def booking_code(code: str | None) -> str:
+    """'ABCD EFGH': two groups of four are easier to read aloud."""
+    return f"{code[:4]} {code[4:]}" if code else ""
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(booking_code)
     app.add_template_filter(govuk_time)
     app.add_template_filter(paragraphs)
     app.add_template_filter(govuk_date)

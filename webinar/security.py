@@ -52,7 +52,8 @@ def _set_headers(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    # setdefault: the check-in page allows its own camera, to scan booking codes.
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"

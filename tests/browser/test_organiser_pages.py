@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tests.browser.conftest import LiveServer, PageProblems
+from tests.browser.two_factor_steps import set_up_authenticator
 from webinar.extensions import db
 from webinar.models import Event, OrganiserRole
 from webinar.organisers.services.accounts import create_organiser
@@ -29,6 +30,8 @@ def organiser_pages(event_id: int) -> list[str]:
         f"{event}/attendees/add",
         f"{event}/message",
         f"{event}/questions",
+        f"{event}/access",
+        f"{event}/form-questions",
         f"{event}/cancel",
         "/organisers/check-in",
         f"/organisers/check-in/{event_id}",
@@ -37,6 +40,8 @@ def organiser_pages(event_id: int) -> list[str]:
         "/organisers/audit-log",
         "/organisers/your-account",
         "/organisers/your-account/password",
+        "/organisers/your-account/two-factor/recovery-codes",
+        "/organisers/accounts/1/two-factor",
         "/organisers/sign-out",
     ]
 
@@ -55,6 +60,8 @@ def test_every_organiser_page_loads_cleanly_for_an_admin(
     page.get_by_label("Email address").fill(email)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    set_up_authenticator(page)
+    page.get_by_role("button", name="I have saved my recovery codes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
 
     for path in organiser_pages(event_id):

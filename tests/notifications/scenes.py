@@ -15,9 +15,10 @@ from tests.factories import Factory
 from tests.notifications.helpers import cancel_event, change_event, london, rows, send_now, use_smtp
 from tests.smtp_server import SMTPServer
 from webinar.extensions import db
-from webinar.models import Event, EventFormat, OutboxStatus, Registration
+from webinar.models import Event, EventAccess, EventFormat, OutboxStatus, Registration
 from webinar.notifications import emails
 from webinar.notifications.kinds import Kind
+from webinar.registrations import approval
 from webinar.registrations.cancellation import cancel_registration, delete_registration_details
 
 KIM = "kim@example.com"
@@ -126,7 +127,42 @@ def _details_deleted(scene: Scene) -> None:
     db.session.commit()
 
 
+def _by_approval(scene: Scene) -> None:
+    scene.event.access = EventAccess.APPROVAL
+    db.session.commit()
+
+
+def _place_requested(scene: Scene) -> None:
+    _by_approval(scene)
+    scene.kim()
+
+
+def _request_decided(scene: Scene, *, approve: bool) -> None:
+    _by_approval(scene)
+    registration = scene.kim()
+    scene.setup_sent()
+    decide = approval.approve_request if approve else approval.decline_request
+    decide(
+        registration=registration,
+        message="The stalking awareness panel from the police starts at 6pm.",
+        now=datetime.now(UTC),
+    )
+    db.session.commit()
+
+
+def _request_withdrawn(scene: Scene) -> None:
+    _by_approval(scene)
+    registration = scene.kim()
+    scene.setup_sent()
+    cancel_registration(registration=registration, now=datetime.now(UTC))
+    db.session.commit()
+
+
 SCENES: dict[str, Callable[[Scene], None]] = {
+    Kind.REQUEST_WITHDRAWN: _request_withdrawn,
+    Kind.PLACE_REQUESTED: _place_requested,
+    Kind.REQUEST_APPROVED: lambda scene: _request_decided(scene, approve=True),
+    Kind.REQUEST_DECLINED: lambda scene: _request_decided(scene, approve=False),
     Kind.BOOKING_CONFIRMED: _confirmed,
     Kind.ADDED_TO_WAITING_LIST: _waiting_list,
     Kind.PLACE_OFFERED: _place_offered,

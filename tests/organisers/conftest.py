@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import cache
 
+import pyotp
 import pytest
 from flask.testing import FlaskClient
 
 from webinar.extensions import db
-from webinar.models import Organiser, OrganiserRole
+from webinar.models import Organiser, OrganiserRole, utc_now
 from webinar.organisers.login import (
     SESSION_RECORD_KEY,
     SESSION_VERSION_KEY,
@@ -19,6 +21,8 @@ from webinar.organisers.login import (
 from webinar.organisers.passwords import hash_password
 
 PASSWORD = "correct horse battery staple"
+#: Every test account that needs an authenticator app has this key in it.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @cache
@@ -26,15 +30,36 @@ def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def make_organiser(role: OrganiserRole, email: str | None = None) -> Organiser:
+def make_organiser(
+    role: OrganiserRole, email: str | None = None, *, two_factor: bool | None = None
+) -> Organiser:
+    """An account; with an authenticator app already set up if its role needs one."""
     organiser = Organiser(
         email=email or f"{role.value.replace('_', '-')}@police.example",
         password_hash=password_hash(),
         role=role,
     )
+    if two_factor if two_factor is not None else organiser.needs_two_factor:
+        organiser.totp_secret = TOTP_SECRET
+        organiser.totp_confirmed_at_utc = utc_now()
     db.session.add(organiser)
     db.session.commit()
     return organiser
+
+
+def current_code(secret: str = TOTP_SECRET, *, steps_ahead: int = 0) -> str:
+    """What the authenticator app shows now (the tests' clock is frozen), or a step later:
+    a phone whose clock runs a little fast, for a second sign-in in the same 30 seconds."""
+    totp = pyotp.TOTP(secret)
+    return totp.at(utc_now() + timedelta(seconds=totp.interval * steps_ahead))
+
+
+def sign_in_with_form(client: FlaskClient, organiser: Organiser, *, steps_ahead: int = 0) -> None:
+    """Password, then the app's code, as a person signs in."""
+    client.post("/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD})
+    if organiser.has_two_factor:
+        code = current_code(steps_ahead=steps_ahead)
+        client.post("/organisers/sign-in/code", data={"code": code})
 
 
 def sign_in(client: FlaskClient, organiser: Organiser) -> FlaskClient:

@@ -14,7 +14,7 @@ from tests.factories import Factory
 from tests.organisers.conftest import make_organiser, sign_in
 from tests.pages import check_page, text_of
 from webinar.extensions import db
-from webinar.models import OrganiserRole, Question
+from webinar.models import AnswerKind, FormQuestion, OrganiserRole, Question
 
 ADMIN, ORGANISER, CHECK_IN = OrganiserRole.ADMIN, OrganiserRole.ORGANISER, OrganiserRole.CHECK_IN
 EVERYONE = (ADMIN, ORGANISER, CHECK_IN)
@@ -35,6 +35,20 @@ ROUTES = [
     Route("your_account", "GET", "/organisers/your-account", EVERYONE),
     Route("change_password", "GET", "/organisers/your-account/password", EVERYONE),
     Route("change_password", "POST", "/organisers/your-account/password", EVERYONE),
+    Route("set_up_two_factor", "GET", "/organisers/your-account/two-factor", EVERYONE),
+    Route("set_up_two_factor", "POST", "/organisers/your-account/two-factor", EVERYONE),
+    Route(
+        "replace_recovery_codes",
+        "GET",
+        "/organisers/your-account/two-factor/recovery-codes",
+        EVERYONE,
+    ),
+    Route(
+        "replace_recovery_codes",
+        "POST",
+        "/organisers/your-account/two-factor/recovery-codes",
+        EVERYONE,
+    ),
     Route("list_accounts", "GET", "/organisers/accounts", ADMINS),
     Route("create_account", "GET", "/organisers/accounts/new", ADMINS),
     Route("create_account", "POST", "/organisers/accounts/new", ADMINS),
@@ -42,6 +56,14 @@ ROUTES = [
     Route("change_account_page", "POST", "/organisers/accounts/{account}", ADMINS),
     Route("set_account_password", "GET", "/organisers/accounts/{account}/password", ADMINS),
     Route("set_account_password", "POST", "/organisers/accounts/{account}/password", ADMINS),
+    Route("account_two_factor", "GET", "/organisers/accounts/{account}/two-factor", ADMINS),
+    Route("account_two_factor", "POST", "/organisers/accounts/{account}/two-factor", ADMINS),
+    Route(
+        "reset_account_two_factor",
+        "POST",
+        "/organisers/accounts/{account}/two-factor/reset",
+        ADMINS,
+    ),
     Route("audit_log", "GET", "/organisers/audit-log", ADMINS),
     Route("list_events", "GET", "/organisers/events", EVENT_TEAM),
     Route("create_event_page", "GET", "/organisers/events/new", EVENT_TEAM),
@@ -52,6 +74,8 @@ ROUTES = [
     Route("preview_event", "GET", "/organisers/events/{event}/preview", EVENT_TEAM),
     Route("publish", "POST", "/organisers/events/{event}/publish", EVENT_TEAM),
     Route("unpublish", "POST", "/organisers/events/{event}/unpublish", EVENT_TEAM),
+    Route("event_access", "GET", "/organisers/events/{event}/access", EVENT_TEAM),
+    Route("event_access", "POST", "/organisers/events/{event}/access", EVENT_TEAM),
     Route("cancel_event_page", "GET", "/organisers/events/{event}/cancel", EVENT_TEAM),
     Route("cancel_event_page", "POST", "/organisers/events/{event}/cancel", EVENT_TEAM),
     Route("list_attendees_page", "GET", "/organisers/events/{event}/attendees", EVENT_TEAM),
@@ -74,6 +98,18 @@ ROUTES = [
         "/organisers/events/{event}/attendees/{registration}/offer-place",
         EVENT_TEAM,
     ),
+    Route(
+        "decide_request_page",
+        "GET",
+        "/organisers/events/{event}/attendees/{registration}/decide",
+        EVENT_TEAM,
+    ),
+    Route(
+        "decide_request_page",
+        "POST",
+        "/organisers/events/{event}/attendees/{registration}/decide",
+        EVENT_TEAM,
+    ),
     Route("add_attendee_page", "GET", "/organisers/events/{event}/attendees/add", EVENT_TEAM),
     Route("add_attendee_page", "POST", "/organisers/events/{event}/attendees/add", EVENT_TEAM),
     Route("export_attendees_page", "GET", "/organisers/events/{event}/attendees.csv", EVENT_TEAM),
@@ -91,8 +127,29 @@ ROUTES = [
         {"status": "answered"},
     ),
     Route("export_questions", "GET", "/organisers/events/{event}/questions.csv", EVENT_TEAM),
+    Route("form_questions_page", "GET", "/organisers/events/{event}/form-questions", EVENT_TEAM),
+    Route("form_questions_page", "POST", "/organisers/events/{event}/form-questions", EVENT_TEAM),
+    Route(
+        "change_form_question_page",
+        "GET",
+        "/organisers/events/{event}/form-questions/{form_question}",
+        EVENT_TEAM,
+    ),
+    Route(
+        "change_form_question_page",
+        "POST",
+        "/organisers/events/{event}/form-questions/{form_question}",
+        EVENT_TEAM,
+    ),
+    Route(
+        "remove_form_question_page",
+        "POST",
+        "/organisers/events/{event}/form-questions/{form_question}/remove",
+        EVENT_TEAM,
+    ),
     Route("check_in_events", "GET", "/organisers/check-in", EVERYONE),
     Route("check_in", "GET", "/organisers/check-in/{event}", EVERYONE),
+    Route("check_in_by_code", "POST", "/organisers/check-in/{event}/code", EVERYONE),
     Route(
         "mark_attended",
         "POST",
@@ -101,10 +158,12 @@ ROUTES = [
     ),
 ]
 
-#: Open to everyone: signing in and out.
+#: Open to everyone: signing in (the code page needs a password first) and out.
 PUBLIC = {
     ("sign_in_page", "GET"),
     ("sign_in_page", "POST"),
+    ("enter_code", "GET"),
+    ("enter_code", "POST"),
     ("sign_out_page", "GET"),
     ("sign_out", "POST"),
     ("signed_out", "GET"),
@@ -119,7 +178,11 @@ def ids(app: Flask, factory: Factory) -> dict[str, int]:
     registration = factory.registration(event, question="A question?")
     question = db.session.scalars(select(Question)).one()
     account = make_organiser(OrganiserRole.ORGANISER, "someone@police.example")
+    form_question = FormQuestion(event_id=event.id, text="Dietary needs?", kind=AnswerKind.TEXT)
+    db.session.add(form_question)
+    db.session.commit()
     return {
+        "form_question": form_question.id,
         "event": event.id,
         "registration": registration.id,
         "question": question.public_id,

@@ -12,7 +12,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import base_config
-from tests.organisers.conftest import PASSWORD, make_organiser, sign_in
+from tests.organisers.conftest import (
+    PASSWORD,
+    current_code,
+    make_organiser,
+    sign_in,
+    sign_in_with_form,
+)
 from tests.pages import check_page, field_errors, parse, text_of
 from webinar import create_app
 from webinar.extensions import db
@@ -33,16 +39,18 @@ def test_passwords_are_stored_as_argon2id_hashes(organiser: Organiser) -> None:
     assert PASSWORD not in organiser.password_hash
 
 
-def test_signing_in_goes_to_the_dashboard_and_is_audited(
+def test_signing_in_asks_for_the_code_then_goes_to_the_dashboard_and_is_audited(
     client: FlaskClient, organiser: Organiser
 ) -> None:
     response = client.post(
         "/organisers/sign-in", data={"email": " Organiser@Police.example ", "password": PASSWORD}
     )
-    assert response.status_code == 302
+    assert response.location.endswith("/organisers/sign-in/code")
+    assert client.get("/organisers/").status_code == 302  # not signed in yet
+    response = client.post("/organisers/sign-in/code", data={"code": current_code()})
     assert response.location.endswith("/organisers/")
     assert client.get("/organisers/").status_code == 200
-    assert actions() == ["signed_in"]
+    assert actions() == ["signed_in", "two_factor_passed"]
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(
@@ -78,10 +86,15 @@ def test_switched_off_accounts_cannot_sign_in(client: FlaskClient, app: Flask) -
 
 def test_sign_in_only_returns_to_our_own_pages(client: FlaskClient, organiser: Organiser) -> None:
     data = {"email": organiser.email, "password": PASSWORD}
-    response = client.post("/organisers/sign-in?next=https://evil.example/", data=data)
+    client.post("/organisers/sign-in?next=https://evil.example/", data=data)
+    response = client.post(
+        "/organisers/sign-in/code?next=https://evil.example/", data={"code": current_code()}
+    )
     assert response.location.endswith("/organisers/")
     client.post("/organisers/sign-out")
-    response = client.post("/organisers/sign-in?next=/organisers/events", data=data)
+    client.post("/organisers/sign-in?next=/organisers/events", data=data)
+    code = current_code(steps_ahead=1)
+    response = client.post("/organisers/sign-in/code?next=/organisers/events", data={"code": code})
     assert response.location.endswith("/organisers/events")
 
 
@@ -94,7 +107,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_back(client: FlaskClient) ->
 def test_signing_out_is_a_button_that_ends_the_session(
     client: FlaskClient, organiser: Organiser
 ) -> None:
-    client.post("/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD})
+    sign_in_with_form(client, organiser)
     # Following a link (or an image on another site) only shows the button.
     page = check_page(client.get("/organisers/sign-out"))
     assert text_of(page.find("h1")) == "Sign out"
@@ -105,7 +118,7 @@ def test_signing_out_is_a_button_that_ends_the_session(
     assert response.location.endswith("/organisers/signed-out")
     check_page(client.get("/organisers/signed-out"))
     assert client.get("/organisers/").status_code == 302
-    assert actions() == ["signed_in", "signed_out"]
+    assert actions() == ["signed_in", "two_factor_passed", "signed_out"]
 
 
 def test_signing_out_needs_the_form_token(tmp_path: Path, frozen_time: object) -> None:
@@ -142,7 +155,7 @@ def test_sessions_expire_after_30_minutes_without_a_request(
         with app.app_context():
             return client.get("/organisers/").status_code
 
-    client.post("/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD})
+    sign_in_with_form(client, organiser)
     assert status_after(25) == 200
     # Each request refreshes the session, so 25 more minutes is still fine...
     assert status_after(25) == 200
@@ -151,9 +164,8 @@ def test_sessions_expire_after_30_minutes_without_a_request(
 
 
 def test_session_cookie_is_http_only_and_lax(client: FlaskClient, organiser: Organiser) -> None:
-    response = client.post(
-        "/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD}
-    )
+    client.post("/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD})
+    response = client.post("/organisers/sign-in/code", data={"code": current_code()})
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
@@ -196,7 +208,7 @@ def test_the_header_shows_organiser_links_once_signed_in(
 ) -> None:
     public = parse(client.get("/organisers/sign-in"))
     assert "Sign out" not in text_of(public.find("header"))
-    client.post("/organisers/sign-in", data={"email": organiser.email, "password": PASSWORD})
+    sign_in_with_form(client, organiser)
     header = text_of(parse(client.get("/organisers/")).find("header"))
     assert "Manage events" in header and "Sign out" in header
     assert "Accounts" not in header  # admins only
@@ -215,8 +227,11 @@ def _open(app: Flask, client: FlaskClient, url: str, data: dict[str, str] | None
 def _two_sessions(app: Flask, account: Organiser) -> tuple[FlaskClient, FlaskClient]:
     sessions = (app.test_client(), app.test_client())
     sign_in_data = {"email": account.email, "password": PASSWORD}
-    for client in sessions:
+    # The second device's clock runs a step ahead: the same code never works twice.
+    for steps_ahead, client in enumerate(sessions):
         assert _open(app, client, "/organisers/sign-in", sign_in_data) == 302
+        code = {"code": current_code(steps_ahead=steps_ahead)}
+        assert _open(app, client, "/organisers/sign-in/code", code) == 302
         assert _open(app, client, "/organisers/") == 200
     return sessions
 
@@ -262,6 +277,14 @@ def test_an_admin_setting_their_own_password_stays_signed_in(app: Flask, admin: 
     assert _open(app, phone, "/organisers/accounts") == 302
 
 
+def _sign_in_fully(app: Flask, client: FlaskClient, account: Organiser) -> None:
+    """The password, then the authenticator app's code, each in its own request."""
+    data = {"email": account.email, "password": PASSWORD}
+    assert _open(app, client, "/organisers/sign-in", data) == 302
+    if account.has_two_factor:
+        assert _open(app, client, "/organisers/sign-in/code", {"code": current_code()}) == 302
+
+
 def _copy_cookies(source: FlaskClient) -> FlaskClient:
     """Someone copies the session cookie out of a browser into another."""
     thief = source.application.test_client()
@@ -272,8 +295,7 @@ def _copy_cookies(source: FlaskClient) -> FlaskClient:
 
 def test_signing_out_ends_a_copied_session_cookie(app: Flask, organiser: Organiser) -> None:
     browser = app.test_client()
-    sign_in_data = {"email": organiser.email, "password": PASSWORD}
-    assert _open(app, browser, "/organisers/sign-in", sign_in_data) == 302
+    _sign_in_fully(app, browser, organiser)
     copy = _copy_cookies(browser)
     assert _open(app, copy, "/organisers/") == 200
     assert _open(app, browser, "/organisers/sign-out", {}) == 302
@@ -284,8 +306,7 @@ def test_a_session_ends_12_hours_after_signing_in_however_active(
     app: Flask, organiser: Organiser, frozen_time: time_machine.Coordinates
 ) -> None:
     browser = app.test_client()
-    sign_in_data = {"email": organiser.email, "password": PASSWORD}
-    assert _open(app, browser, "/organisers/sign-in", sign_in_data) == 302
+    _sign_in_fully(app, browser, organiser)
     copy = _copy_cookies(browser)
     # Used every 20 minutes, well inside the 30 minutes of inactivity...
     for _ in range(35):
@@ -296,7 +317,7 @@ def test_a_session_ends_12_hours_after_signing_in_however_active(
     assert _open(app, copy, "/organisers/") == 302
     assert _open(app, browser, "/organisers/") == 302
     # Signing in again starts a new 12 hours.
-    assert _open(app, browser, "/organisers/sign-in", sign_in_data) == 302
+    _sign_in_fully(app, browser, organiser)
     assert _open(app, browser, "/organisers/") == 200
 
 
@@ -319,7 +340,7 @@ def test_ten_addresses_cannot_lock_a_volunteer_out_of_their_own_device(
         right = {"email": account.email, "password": PASSWORD}
         wrong = {"email": account.email, "password": "not the password"}
         volunteer = _client_at(limited, "192.0.2.200")
-        assert _open(limited, volunteer, "/organisers/sign-in", right) == 302
+        _sign_in_fully(limited, volunteer, account)
         assert _open(limited, volunteer, "/organisers/sign-out", {}) == 302
         # Someone who knows the address fails ten times from ten addresses.
         for number in range(10):
@@ -345,8 +366,7 @@ def test_a_device_known_for_one_account_is_not_known_for_another(
         own = make_organiser(OrganiserRole.ORGANISER)
         target_email = make_organiser(OrganiserRole.ADMIN).email
         attacker = _client_at(limited, "198.51.100.1")
-        own_data = {"email": own.email, "password": PASSWORD}
-        assert _open(limited, attacker, "/organisers/sign-in", own_data) == 302
+        _sign_in_fully(limited, attacker, own)
         assert _open(limited, attacker, "/organisers/sign-out", {}) == 302
         wrong = {"email": target_email, "password": "not the password"}
         for number in range(10):

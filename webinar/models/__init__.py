@@ -1,7 +1,8 @@
 """Database models. Import from here."""
 
-from webinar.models.events import Event, EventFormat, EventStatus
-from webinar.models.organisers import AuditEntry, Organiser, OrganiserRole
+from webinar.models.events import Event, EventAccess, EventFormat, EventStatus
+from webinar.models.form_questions import AnswerKind, FormAnswer, FormQuestion
+from webinar.models.organisers import AuditEntry, Organiser, OrganiserRole, RecoveryCode
 from webinar.models.outbox import OutboxMessage, OutboxStatus
 from webinar.models.registrations import (
     Question,
@@ -13,10 +14,14 @@ from webinar.models.sessions import OrganiserSession
 from webinar.models.types import UTCDateTime, utc_now
 
 __all__ = [
+    "AnswerKind",
     "AuditEntry",
     "Event",
+    "EventAccess",
     "EventFormat",
     "EventStatus",
+    "FormAnswer",
+    "FormQuestion",
     "Organiser",
     "OrganiserRole",
     "OrganiserSession",
@@ -24,6 +29,7 @@ __all__ = [
     "OutboxStatus",
     "Question",
     "QuestionStatus",
+    "RecoveryCode",
     "Registration",
     "RegistrationStatus",
     "UTCDateTime",

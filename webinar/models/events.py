@@ -36,6 +36,22 @@ class EventFormat(enum.StrEnum):
         return self in (EventFormat.ONLINE, EventFormat.HYBRID)
 
 
+class EventAccess(enum.StrEnum):
+    """Who can get a place: anyone, people with the organisers' code, or those approved."""
+
+    OPEN = "open"
+    CODE = "code"
+    APPROVAL = "approval"
+
+    @property
+    def label(self) -> str:
+        return {
+            "open": "Anyone can register",
+            "code": "People with the access code",
+            "approval": "People the organisers approve",
+        }[self.value]
+
+
 class EventStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -79,6 +95,11 @@ class Event(Base):
     registration_closes_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Calendar title for people who asked for discreet messages.
     discreet_title: Mapped[str] = mapped_column(String(100), default="Appointment")
+    access: Mapped[EventAccess] = mapped_column(
+        enum_column(EventAccess, "event_access"), default=EventAccess.OPEN
+    )
+    #: Shared by the organisers with the people they invite; never shown on public pages.
+    access_code: Mapped[str | None] = mapped_column(String(40))
     #: RFC 5545 SEQUENCE of the event's details; raised on every change people must see.
     calendar_sequence: Mapped[int] = mapped_column(default=0)
     created_at_utc: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

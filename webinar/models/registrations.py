@@ -21,6 +21,8 @@ class RegistrationStatus(enum.StrEnum):
     BOOKED = "booked"
     WAITING = "waiting"
     CANCELLED = "cancelled"
+    #: Asked for a place at an event by approval; holds no place until approved.
+    REQUESTED = "requested"
 
 
 class Registration(Base):
@@ -36,6 +38,8 @@ class Registration(Base):
             postgresql_where=text("status != 'cancelled'"),
         ),
         Index("ix_registration_event_status", "event_id", "status", "id"),
+        # What the person shows at the door; unique within the event.
+        Index("uq_registration_event_booking_code", "event_id", "booking_code", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +65,9 @@ class Registration(Base):
     cancelled_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attended_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
     added_by_organiser: Mapped[bool] = mapped_column(default=False)
+    #: 8 characters without 0/O/1/I (webinar/registrations/booking_codes.py); emptied with
+    #: the rest of the personal data.
+    booking_code: Mapped[str | None] = mapped_column(String(8))
 
     event: Mapped[Event] = relationship(back_populates="registrations")
 

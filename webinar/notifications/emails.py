@@ -64,6 +64,52 @@ def place_offered_to_attendee(registration: Registration) -> None:
     reminders_to_attendee(registration)
 
 
+def place_requested_to_attendee(registration: Registration) -> None:
+    """At an event by approval: the request arrived; the organisers decide."""
+    enqueue(
+        kind=Kind.PLACE_REQUESTED,
+        recipient=registration.email,
+        registration=registration,
+        event=registration.event,
+        dedupe_key=_key(registration, Kind.PLACE_REQUESTED, 0),
+    )
+
+
+def request_approved_to_attendee(registration: Registration, *, message: str) -> None:
+    """The organisers approved the request: a place, its invitation and reminders."""
+    enqueue(
+        kind=Kind.REQUEST_APPROVED,
+        recipient=registration.email,
+        registration=registration,
+        event=registration.event,
+        calendar_sequence=registration.calendar_sequence,
+        dedupe_key=_key(registration, Kind.REQUEST_APPROVED, registration.calendar_sequence),
+        payload={"message": message},
+    )
+    reminders_to_attendee(registration)
+
+
+def request_declined_to_attendee(registration: Registration, *, message: str) -> None:
+    enqueue(
+        kind=Kind.REQUEST_DECLINED,
+        recipient=registration.email,
+        registration=registration,
+        event=registration.event,
+        dedupe_key=_key(registration, Kind.REQUEST_DECLINED, 0),
+        payload={"message": message},
+    )
+
+
+def request_withdrawn_to_attendee(registration: Registration) -> None:
+    enqueue(
+        kind=Kind.REQUEST_WITHDRAWN,
+        recipient=registration.email,
+        registration=registration,
+        event=registration.event,
+        dedupe_key=_key(registration, Kind.REQUEST_WITHDRAWN, 0),
+    )
+
+
 def already_registered_to_attendee(registration: Registration) -> None:
     # No dedupe key: each attempt tells the mailbox owner, who may have lost the link.
     enqueue(

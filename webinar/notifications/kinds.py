@@ -24,6 +24,10 @@ class Kind(enum.StrEnum):
     EVENT_CANCELLED = "event_cancelled_to_attendee"
     MESSAGE_FROM_ORGANISER = "message_from_organiser_to_attendee"
     DETAILS_DELETED = "details_deleted_to_attendee"
+    PLACE_REQUESTED = "place_requested_to_attendee"
+    REQUEST_APPROVED = "request_approved_to_attendee"
+    REQUEST_DECLINED = "request_declined_to_attendee"
+    REQUEST_WITHDRAWN = "request_withdrawn_to_attendee"
 
 
 #: Payload flag: the person has a calendar entry (a booked place), so the email carries
@@ -113,6 +117,25 @@ KINDS: dict[Kind, EmailRule] = {
         "Your booking: deleted",
         calendar=CalendarPart.CANCEL_IF_BOOKED,
         own_entries="delete",
+    ),
+    Kind.PLACE_REQUESTED: EmailRule(
+        "You’ve asked for a place: {title}",
+        "Your booking: request",
+        only_while_active=True,
+    ),
+    Kind.REQUEST_APPROVED: EmailRule(
+        "You have a place: {title}",
+        "Your booking: confirmed",
+        calendar=CalendarPart.REQUEST,
+        only_while_active=True,
+    ),
+    Kind.REQUEST_DECLINED: EmailRule(
+        "You do not have a place: {title}",
+        "Your booking: request",
+    ),
+    Kind.REQUEST_WITHDRAWN: EmailRule(
+        "You’ve withdrawn your request: {title}",
+        "Your booking: request withdrawn",
     ),
 }
 

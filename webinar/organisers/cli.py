@@ -1,4 +1,7 @@
-"""`flask organiser create EMAIL --role ROLE`: the first admin is made this way."""
+"""`flask organiser create EMAIL --role ROLE`: the first admin is made this way.
+
+`flask organiser reset-2fa EMAIL`: the last admin's way back after losing their phone.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,12 @@ from flask.cli import AppGroup
 from webinar.extensions import db
 from webinar.models import OrganiserRole
 from webinar.organisers.passwords import MAX_LENGTH, MIN_LENGTH
-from webinar.organisers.services.accounts import AccountExists, create_organiser
+from webinar.organisers.services.accounts import (
+    AccountExists,
+    create_organiser,
+    find_organiser_by_email,
+)
+from webinar.organisers.services.two_factor import reset_two_factor
 from webinar.validators import normalise_email
 
 organiser_group = AppGroup("organiser", help="Manage organiser accounts.")
@@ -36,3 +44,18 @@ def create_command(email: str, role: str) -> None:
     except AccountExists as error:
         raise click.ClickException("An account already uses this email address") from error
     click.echo(f"Created {role} account for {normalise_email(email)}.")
+
+
+@organiser_group.command("reset-2fa")
+@click.argument("email")
+def reset_two_factor_command(email: str) -> None:
+    """Remove an account's authenticator app, for example the last admin's lost phone."""
+    account = find_organiser_by_email(email)
+    if account is None:
+        raise click.ClickException("No account uses this email address")
+    reset_two_factor(account=account, reset_by=None)
+    db.session.commit()
+    click.echo(
+        f"Reset the authenticator app for {account.email}. "
+        "They set up a new one when they next sign in."
+    )

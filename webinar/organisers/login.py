@@ -27,13 +27,17 @@ SESSION_RECORD_KEY = "_organiser_session"
 
 
 def session_version(organiser: Organiser) -> str:
-    """Changes with the password, role or switching off, so other sessions end (ASVS 7.4.3).
+    """Changes with the password, role, second factor or switching off, so other sessions
+    end (ASVS 7.4.3).
 
     Keyed with the secret key: the cookie is signed, not encrypted, and should not carry
     anything derived from the password hash that someone could test guesses against.
     """
     key = str(current_app.secret_key).encode()
     state = f"{organiser.id}|{organiser.password_hash}|{organiser.role.value}|{organiser.active}"
+    # Setting up or resetting the second factor ends the account's other sessions too.
+    if organiser.has_two_factor:
+        state += f"|{organiser.totp_secret}"
     return hmac.new(key, state.encode(), hashlib.sha256).hexdigest()[:32]
 
 

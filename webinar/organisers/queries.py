@@ -104,6 +104,7 @@ class AttendeeFilter(enum.StrEnum):
     ALL = "all"
     BOOKED = "booked"
     WAITING = "waiting"
+    REQUESTED = "requested"
     CANCELLED = "cancelled"
     ATTENDED = "attended"
 
@@ -143,11 +144,12 @@ def attendee_query(
         )
     elif status != AttendeeFilter.ALL:
         query = query.where(Registration.status == RegistrationStatus(status.value))
-    # Booked, then the waiting list in queue order, then cancellations.
+    # Booked, then the waiting list in queue order, requests, then cancellations.
     group = case(
         (Registration.status == RegistrationStatus.BOOKED, 0),
         (Registration.status == RegistrationStatus.WAITING, 1),
-        else_=2,
+        (Registration.status == RegistrationStatus.REQUESTED, 2),
+        else_=3,
     )
     return _search(query, search.strip()).order_by(
         group, Registration.status_changed_at_utc, Registration.id

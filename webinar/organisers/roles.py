@@ -1,4 +1,8 @@
-"""Who may use which organiser page. Admins may use every page."""
+"""Who may use which organiser page. Admins may use every page.
+
+Admins and organisers (and check-in staff an admin chooses) use no page until they have
+set up an authenticator app.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort
+from flask import abort, redirect, url_for
 from flask_login import current_user
 
 from webinar.extensions import login_manager
@@ -28,13 +32,29 @@ def role_required(*roles: OrganiserRole) -> Callable[[View], View]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_organiser().role not in allowed:
+            organiser = current_organiser()
+            if organiser.role not in allowed:
                 abort(403)
+            if organiser.needs_two_factor and not organiser.has_two_factor:
+                # Nothing else, least of all attendee data, until the app is set up.
+                return redirect(url_for("organisers.set_up_two_factor"))
             return view(*args, **kwargs)
 
         return cast(View, wrapped)
 
     return decorator
+
+
+def signed_in_required(view: View) -> View:
+    """Any signed-in account, second factor or not: for setting the second factor up."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return cast(View, wrapped)
 
 
 def current_organiser() -> Organiser:

@@ -12,9 +12,17 @@ from sqlalchemy.exc import IntegrityError
 from webinar.events.queries import accepts_registrations
 from webinar.extensions import db
 from webinar.london_time import to_london
-from webinar.models import Event, OutboxMessage, Question, Registration, RegistrationStatus
+from webinar.models import (
+    Event,
+    EventAccess,
+    OutboxMessage,
+    Question,
+    Registration,
+    RegistrationStatus,
+)
 from webinar.notifications import emails
 from webinar.notifications.kinds import Kind
+from webinar.registrations.booking_codes import new_booking_code
 from webinar.registrations.places import NoPlaceLeft, lock_published_event, take_place
 from webinar.registrations.queries import active_registration
 from webinar.security import hash_token, manage_token_for
@@ -34,6 +42,7 @@ class RegistrationOutcome(enum.StrEnum):
 
     BOOKED = "booked"
     WAITING = "waiting"
+    REQUESTED = "requested"
     ALREADY_REGISTERED = "already_registered"
 
 
@@ -64,6 +73,7 @@ def register_for_event(
             now=now,
             waiting_list=event.waiting_list_enabled,
             open_at=now,
+            by_approval=event.access == EventAccess.APPROVAL,
         )
     except AlreadyRegistered:
         # Someone registered the same address a moment ago: same outcome as a repeat.
@@ -72,6 +82,9 @@ def register_for_event(
             raise
         return _already_registered(existing, question=question, now=now)
     _store_question(event, question, now=now)
+    if registration.status == RegistrationStatus.REQUESTED:
+        emails.place_requested_to_attendee(registration)
+        return RegistrationOutcome.REQUESTED
     if registration.status == RegistrationStatus.BOOKED:
         emails.booking_confirmed_to_attendee(registration)
         return RegistrationOutcome.BOOKED
@@ -117,27 +130,31 @@ def _book(
     now: datetime,
     waiting_list: bool,
     open_at: datetime | None,
+    by_approval: bool = False,
 ) -> Registration:
     """Take a place (or a waiting-list place) and add the booking, in one savepoint.
 
     `open_at`: registration must be open then (the public); None for an organiser.
+    At an event by approval, the request takes no place: approving it does
+    (webinar/registrations/approval.py).
 
     Raises NoPlaceLeft, RegistrationClosed (the event stopped being published), or
     AlreadyRegistered when the partial unique index caught the same address.
     """
     try:
         with db.session.begin_nested():
-            booked = take_place(event.id, open_at=open_at)
+            booked = not by_approval and take_place(event.id, open_at=open_at)
             if not booked:
                 if not lock_published_event(event.id, open_at=open_at):
                     raise RegistrationClosed
-                if not waiting_list:
+                if not (waiting_list or by_approval):
                     raise NoPlaceLeft
+            status = RegistrationStatus.BOOKED if booked else RegistrationStatus.WAITING
             registration = new_registration(
                 event=event,
                 name=name,
                 email=email,
-                status=RegistrationStatus.BOOKED if booked else RegistrationStatus.WAITING,
+                status=RegistrationStatus.REQUESTED if by_approval else status,
                 accessibility_needs=accessibility_needs,
                 discreet=discreet,
                 now=now,
@@ -172,6 +189,7 @@ def new_registration(
         created_at_utc=now,
         status_changed_at_utc=now,
         manage_token_hash=hash_token(manage_token_for(calendar_uid)),
+        booking_code=new_booking_code(event.id),
     )
 
 

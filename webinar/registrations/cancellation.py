@@ -38,9 +38,12 @@ def cancel_registration(
     except StatusChanged:
         return False
     had_place = status == RegistrationStatus.BOOKED
-    emails.booking_cancelled_to_attendee(
-        registration, had_place=had_place, by_organiser=by_organiser
-    )
+    if status == RegistrationStatus.REQUESTED:
+        emails.request_withdrawn_to_attendee(registration)
+    else:
+        emails.booking_cancelled_to_attendee(
+            registration, had_place=had_place, by_organiser=by_organiser
+        )
     if had_place:
         release_place(event_id=registration.event_id, now=now)
     return True

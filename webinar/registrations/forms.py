@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextArea,
+    GovTextInput,
 )
-from wtforms import BooleanField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from webinar.form_fields import (
@@ -22,6 +23,17 @@ from webinar.widgets import CheckboxInput
 
 
 class RegistrationForm(FlaskForm):
+    #: Only on events where the organisers give out an access code; removed otherwise.
+    access_code = StringField(
+        "Access code",
+        widget=GovTextInput(),
+        filters=[strip_whitespace],
+        description="The code the organisers gave you",
+        validators=[
+            InputRequired(message="Enter the access code the organisers gave you"),
+            Length(max=40, message="Enter the access code the organisers gave you"),
+        ],
+    )
     name = name_field(
         "Your name or a nickname",
         required_message="Enter your name or a nickname",

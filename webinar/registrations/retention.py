@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 
 from webinar.extensions import db
-from webinar.models import Event, OutboxMessage, Question, Registration, utc_now
+from webinar.models import Event, FormAnswer, OutboxMessage, Question, Registration, utc_now
 from webinar.security import hash_token, new_token
 
 #: Marks an address whose owner's data has been removed; `.invalid` can never be delivered
@@ -47,9 +47,18 @@ def purge_personal_data(*, now: datetime, retention_days: int) -> PurgeResult:
         registration.email = f"{registration.id}@{DELETED_EMAIL_DOMAIN}"
         registration.accessibility_needs = None
         registration.discreet = False
+        registration.booking_code = None
         # The manage link stops working: nothing is left to manage.
         registration.manage_token_hash = hash_token(new_token())
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.event_id.in_(event_ids)))
+    # Answers to the organisers' questions are personal: they go, whatever they say.
+    db.session.execute(
+        delete(FormAnswer).where(
+            FormAnswer.registration_id.in_(
+                select(Registration.id).where(Registration.event_id.in_(event_ids))
+            )
+        )
+    )
     questions = db.session.execute(
         delete(Question).where(Question.event_id.in_(event_ids))
     ).rowcount  # type: ignore[attr-defined]

@@ -19,10 +19,14 @@ from webinar.organisers.routes import (  # noqa: F401
     audit_log,
     check_in,
     dashboard,
+    event_access,
     events,
+    form_questions,
     messages,
     questions,
+    requests,
     sign_in,
+    two_factor,
 )
 from webinar.organisers.routes.blueprint import blueprint
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from webinar.extensions import db
 from webinar.lookups import attendee_or_404, event_or_404
 from webinar.models import Event, EventStatus, RegistrationStatus, utc_now
+from webinar.organisers.answer_queries import answers_by_registration, questions_of
 from webinar.organisers.forms.accounts import ConfirmForm
 from webinar.organisers.forms.attendees import AddAttendeeForm
 from webinar.organisers.queries import (
@@ -76,6 +77,8 @@ def list_attendees_page(event_id: int) -> str:
         mask_email=mask_email,
         statuses=RegistrationStatus,
         form=form,
+        form_questions=questions_of(event),
+        answers=answers_by_registration(page.registrations),
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from webinar.extensions import db
@@ -14,6 +14,8 @@ from webinar.organisers.queries import attendee_counts, list_events_on_day
 from webinar.organisers.roles import CHECK_IN_ROLES, current_organiser, role_required
 from webinar.organisers.routes.blueprint import blueprint
 from webinar.organisers.services import attendees as attendee_services
+from webinar.organisers.services import check_in as check_in_services
+from webinar.registrations.booking_codes import read_booking_code
 
 
 def _check_in_event_or_403(event_id: int) -> Event:
@@ -36,9 +38,32 @@ def check_in_events() -> str:
 
 @blueprint.get("/check-in/<int:event_id>")
 @role_required(*CHECK_IN_ROLES)
-def check_in(event_id: int) -> str:
+def check_in(event_id: int) -> Response:
     event = _check_in_event_or_403(event_id)
-    search = request.args.get("q", "")[:100]
+    return _check_in_page(event, search=request.args.get("q", "")[:100])
+
+
+@blueprint.post("/check-in/<int:event_id>/code")
+@role_required(*CHECK_IN_ROLES)
+def check_in_by_code(event_id: int) -> Response:
+    """A booking code typed in, or read from its QR code by the page's scanner."""
+    event = _check_in_event_or_403(event_id)
+    result = None
+    if ConfirmForm().validate_on_submit():
+        result = check_in_services.check_in_by_code(
+            event=event,
+            code=str(request.form.get("code", ""))[:40],
+            organiser=current_organiser(),
+            now=utc_now(),
+        )
+        db.session.commit()
+    # Shown in this response, not flashed: a flash waits in the readable session cookie.
+    return _check_in_page(event, search="", result=result)
+
+
+def _check_in_page(
+    event: Event, *, search: str, result: check_in_services.CodeCheckIn | None = None
+) -> Response:
     # Names only: nobody at the door needs an email address.
     query = (
         select(Registration)
@@ -48,16 +73,24 @@ def check_in(event_id: int) -> str:
     )
     if search.strip():
         pattern = f"%{_escape(search.strip().lower())}%"
-        query = query.where(func.lower(Registration.name).like(pattern, escape="\\"))
-    people = list(db.session.scalars(query))
-    return render_template(
-        "organisers/check_in/check_in.html",
-        event=event,
-        people=people,
-        search=search,
-        counts=attendee_counts(event),
-        form=ConfirmForm(),
+        by_name = func.lower(Registration.name).like(pattern, escape="\\")
+        code = read_booking_code(search)
+        query = query.where(or_(by_name, Registration.booking_code == code) if code else by_name)
+    response = make_response(
+        render_template(
+            "organisers/check_in/check_in.html",
+            event=event,
+            people=list(db.session.scalars(query)),
+            search=search,
+            counts=attendee_counts(event),
+            form=ConfirmForm(),
+            result=result,
+            outcomes=check_in_services.CodeOutcome,
+        )
     )
+    # The one page that may use the camera, to scan booking codes.
+    response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
+    return response
 
 
 def _escape(text: str) -> str:

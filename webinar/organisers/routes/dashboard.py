@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from webinar.models import OrganiserRole, utc_now
 from webinar.notifications.housekeeping import outbox_counts
+from webinar.organisers.answer_queries import answer_counts
 from webinar.organisers.chart import bar_chart
 from webinar.organisers.dashboard_queries import (
     CHART_DAYS,
@@ -24,9 +25,11 @@ def home() -> str | Response:
         return redirect(url_for("organisers.check_in_events"))
     now = utc_now()
     per_day = registrations_per_day(now=now)
+    figures = event_figures(now=now)
     return render_template(
         "organisers/dashboard.html",
-        figures=event_figures(now=now),
+        figures=figures,
+        answers=answer_counts([figure.event for figure in figures]),
         per_day=per_day,
         chart=bar_chart(per_day, title=f"Registrations per day, last {CHART_DAYS} days"),
         outbox=outbox_counts(now=now),

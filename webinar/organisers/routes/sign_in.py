@@ -6,15 +6,16 @@ import hashlib
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from webinar.extensions import db, limiter
 from webinar.organisers import devices
 from webinar.organisers.forms.accounts import ConfirmForm, SignInForm
-from webinar.organisers.login import end_session, start_session
+from webinar.organisers.login import end_session
 from webinar.organisers.roles import current_organiser
 from webinar.organisers.routes.blueprint import blueprint
+from webinar.organisers.second_step import begin_second_step, complete_sign_in
 from webinar.organisers.services.accounts import SignInFailed, record_sign_out, sign_in
 from webinar.validators import normalise_email
 
@@ -74,10 +75,11 @@ def sign_in_page() -> str | Response:
             # A fresh session on sign-in, so nothing from before carries over; a session
             # this browser had before is ended on the server too.
             end_session()
-            session.clear()
-            login_user(organiser)
-            start_session(organiser)
-            session.permanent = True
+            if organiser.has_two_factor:
+                begin_second_step(organiser)
+                db.session.commit()
+                return redirect(url_for("organisers.enter_code", next=request.args.get("next")))
+            complete_sign_in(organiser)
             db.session.commit()
             response = redirect(_safe_next(request.args.get("next")))
             devices.remember_device(response, organiser.email)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from webinar.database import survives_lost_connection
 from webinar.extensions import db
 from webinar.lookups import booking_or_404
-from webinar.models import EventStatus, RegistrationStatus, utc_now
+from webinar.models import EventStatus, Registration, RegistrationStatus, utc_now
+from webinar.qr_codes import qr_code_svg
 from webinar.registrations.cancellation import cancel_registration
 from webinar.registrations.forms import CancelForm
 from webinar.registrations.routes.blueprint import blueprint
@@ -23,7 +25,19 @@ def manage_booking(token: str) -> str:
         event=registration.event,
         token=token,
         statuses=RegistrationStatus,
+        booking_qr_code=_booking_qr_code(registration),
     )
+
+
+def _booking_qr_code(registration: Registration) -> Markup | None:
+    """The booking code as a QR code for the door, while the place is good to use."""
+    if (
+        registration.status != RegistrationStatus.BOOKED
+        or registration.event.status != EventStatus.PUBLISHED
+        or not registration.booking_code
+    ):
+        return None
+    return qr_code_svg(registration.booking_code, title="QR code of your booking code")
 
 
 @blueprint.route("/booking/<token>/cancel", methods=["GET", "POST"])

@@ -9,8 +9,14 @@ from webinar.database import survives_lost_connection
 from webinar.events.queries import accepts_registrations, availability
 from webinar.extensions import db, limiter
 from webinar.lookups import public_event_or_404
-from webinar.models import utc_now
-from webinar.registrations.booking import RegistrationClosed, register_for_event
+from webinar.models import Event, EventAccess, FormQuestion, utc_now
+from webinar.registrations.access import access_code_accepted
+from webinar.registrations.answers import keep_answers, registration_form_for, visible_questions
+from webinar.registrations.booking import (
+    RegistrationClosed,
+    RegistrationOutcome,
+    register_for_event,
+)
 from webinar.registrations.forms import RegistrationForm
 from webinar.registrations.places import NoPlaceLeft
 from webinar.registrations.routes.blueprint import blueprint
@@ -24,13 +30,12 @@ def register(slug: str) -> str | Response:
     event = public_event_or_404(slug)
     if not accepts_registrations(event, now=utc_now()):
         return redirect(url_for("events.show_event", slug=slug))
-    form = RegistrationForm()
-    if not event.accepts_questions:
-        del form.question
-    if form.validate_on_submit():
+    questions = visible_questions(event)
+    form = _form_for(event, questions)
+    if form.validate_on_submit() and access_code_accepted(event, form):
         try:
             with minimum_duration(current_app.config["REGISTRATION_MINIMUM_RESPONSE_MS"]):
-                register_for_event(
+                outcome = register_for_event(
                     event=event,
                     name=form.name.data or "",
                     email=form.email.data or "",
@@ -39,6 +44,9 @@ def register(slug: str) -> str | Response:
                     discreet=bool(form.discreet.data),
                     now=utc_now(),
                 )
+                if outcome != RegistrationOutcome.ALREADY_REGISTERED:
+                    # A repeat registration keeps the answers given the first time.
+                    keep_answers(event=event, questions=questions, form=form)
                 db.session.commit()
         except (RegistrationClosed, NoPlaceLeft):
             # It closed or filled up while the form was open: the event page says which.
@@ -51,6 +59,16 @@ def register(slug: str) -> str | Response:
         form=form,
         availability=availability(event, now=utc_now()),
     )
+
+
+def _form_for(event: Event, questions: list[FormQuestion]) -> RegistrationForm:
+    """The fields this event asks for: its own questions, panel questions, access code."""
+    form = registration_form_for(event, questions)
+    if not event.accepts_questions:
+        del form.question
+    if event.access != EventAccess.CODE:
+        del form.access_code
+    return form
 
 
 @blueprint.get("/events/<slug>/check-your-email")

@@ -1,0 +1,102 @@
+"""The organisers' questions on an event's form: the fields, and keeping the answers.
+
+Answers belong to the booking: they go when it is deleted (the foreign key cascades) and
+with the retention purge (docs/safety.md#retention).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from sqlalchemy import select
+from wtforms import Field, RadioField, SelectChoice, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from webinar.extensions import db
+from webinar.models import AnswerKind, Event, FormAnswer, FormQuestion, Registration
+from webinar.registrations.forms import RegistrationForm
+from webinar.registrations.queries import active_registration
+from webinar.validators import PlainText, normalise_email, strip_whitespace
+from webinar.widgets import RadioInput
+
+ANSWER_MAX = 200
+YES_NO = [SelectChoice("Yes", "Yes"), SelectChoice("No", "No")]
+
+
+def visible_questions(event: Event) -> list[FormQuestion]:
+    return list(
+        db.session.scalars(
+            select(FormQuestion)
+            .where(FormQuestion.event_id == event.id)
+            .where(FormQuestion.hidden.is_(False))
+            .order_by(FormQuestion.id)
+        )
+    )
+
+
+def field_name(question: FormQuestion) -> str:
+    return f"answer_{question.id}"
+
+
+def _field(question: FormQuestion) -> Field:
+    label = question.text if question.required else f"{question.text} (optional)"
+    missing = (
+        f"Enter an answer to ‘{question.text}’"
+        if question.kind == AnswerKind.TEXT
+        else f"Select an answer to ‘{question.text}’"
+    )
+    presence = InputRequired(message=missing) if question.required else Optional()
+    if question.kind == AnswerKind.TEXT:
+        return StringField(
+            label,
+            widget=GovTextInput(),
+            filters=[strip_whitespace],
+            validators=[
+                presence,
+                Length(max=ANSWER_MAX, message=f"Answer must be {ANSWER_MAX} characters or fewer"),
+                PlainText("Answer must only include letters, numbers, spaces and punctuation"),
+            ],
+        )
+    if question.kind == AnswerKind.YES_NO:
+        choices = YES_NO
+    else:
+        choices = [SelectChoice(option, option) for option in question.options]
+    return RadioField(
+        label,
+        widget=RadioInput(),
+        choices=choices,
+        invalid_choice_message=missing,
+        validators=[presence],
+    )
+
+
+def registration_form_for(event: Event, questions: list[FormQuestion]) -> RegistrationForm:
+    """The registration form with a field for each of the event's questions."""
+    fields: dict[str, Any] = {field_name(question): _field(question) for question in questions}
+    form_class = type("EventRegistrationForm", (RegistrationForm,), fields)
+    form: RegistrationForm = form_class()
+    return form
+
+
+def save_answers(
+    *, registration: Registration, questions: list[FormQuestion], form: RegistrationForm
+) -> None:
+    """Keep what the person answered; an unanswered optional question keeps nothing."""
+    for question in questions:
+        value = str(form[field_name(question)].data or "").strip()
+        if value:
+            db.session.add(
+                FormAnswer(registration_id=registration.id, question_id=question.id, value=value)
+            )
+    db.session.flush()
+
+
+def keep_answers(*, event: Event, questions: list[FormQuestion], form: RegistrationForm) -> None:
+    """The answers of the booking (or request) this form just made."""
+    if not questions:
+        return
+    email = normalise_email(form.email.data or "")
+    registration = active_registration(event_id=event.id, email=email)
+    if registration is not None:
+        save_answers(registration=registration, questions=questions, form=form)

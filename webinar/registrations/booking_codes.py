@@ -1,0 +1,44 @@
+"""Booking codes: 8 characters to read aloud at the door, type, or scan as a QR code.
+
+No 0/O or 1/I, so nobody has to ask which one it is. 32 characters to the power of 8 is
+about a million million codes, so guessing one for an event is hopeless; codes are unique
+per event (the database's unique index), and a new one is drawn until it is unused.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+
+from webinar.extensions import db
+from webinar.models import Registration
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+LENGTH = 8
+
+
+def new_booking_code(event_id: int) -> str:
+    """A random code no other booking for this event has."""
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+        taken = db.session.scalar(
+            select(Registration.id)
+            .where(Registration.event_id == event_id)
+            .where(Registration.booking_code == code)
+        )
+        if taken is None:
+            return code
+
+
+def read_booking_code(text: str) -> str | None:
+    """The code someone typed or scanned (any case, spaces or a dash), or None."""
+    code = "".join(character for character in text.upper() if character.isalnum())
+    if len(code) == LENGTH and all(character in ALPHABET for character in code):
+        return code
+    return None
+
+
+def spaced(code: str) -> str:
+    """Two groups of four, easier to read aloud: 'ABCD EFGH'."""
+    return f"{code[:4]} {code[4:]}"
