@@ -39,6 +39,7 @@ from webinar.registrations.cancellation import cancel_registration
 METHOD = {
     Kind.BOOKING_CONFIRMED: "REQUEST",
     Kind.PLACE_OFFERED: "REQUEST",
+    Kind.REQUEST_APPROVED: "REQUEST",
     Kind.EVENT_CHANGED: "REQUEST",
     Kind.EVENT_CANCELLED: "CANCEL",
     Kind.BOOKING_CANCELLED: "CANCEL",
