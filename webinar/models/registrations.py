@@ -36,6 +36,7 @@ class Registration(Base):
             postgresql_where=text("status != 'cancelled'"),
         ),
         Index("ix_registration_event_status", "event_id", "status", "id"),
+        Index("uq_registration_join_token_hash", "join_token_hash", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +62,13 @@ class Registration(Base):
     cancelled_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attended_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
     added_by_organiser: Mapped[bool] = mapped_column(default=False)
+    #: SHA-256 of the personal joining-link token (webinar.joining.tokens); None only for
+    #: bookings made before joining links existed, until their next email sets it.
+    join_token_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Raised when an organiser revokes the joining link: the token includes it.
+    join_token_version: Mapped[int] = mapped_column(default=0)
+    #: When the joining link first opened the meeting page (online check-in).
+    join_first_used_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(back_populates="registrations")
 

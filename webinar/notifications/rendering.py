@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app, render_template
 
 from webinar.extensions import db
+from webinar.joining.tokens import join_url_for
 from webinar.london_time import govuk_datetime, govuk_when
 from webinar.models import Event, EventStatus, OutboxMessage, Registration, RegistrationStatus
 from webinar.notifications.entries import booking_entry, location_of
@@ -79,6 +80,7 @@ def _invite(
         sequence=row.calendar_sequence or 0,
         sender=sender,
         cancelled=method == "CANCEL",
+        join_url=context["join_link"],
     )
     return build_invite(
         entry,
@@ -153,7 +155,9 @@ def _context(
         delete_url = public_url("registrations.delete_details", token=token)
     join_link = None
     if booked and event.format.is_online and event.status == EventStatus.PUBLISHED:
-        join_link = event.joining_link
+        # The booking's own address, never the meeting's (docs/safety.md#personal-joining-links).
+        assert registration is not None
+        join_link = join_url_for(registration)
     return {
         "name": registration.name if registration else str(payload.get("name", "")),
         "event": event,

@@ -6,6 +6,7 @@ from flask import redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from webinar.extensions import db
+from webinar.joining.tokens import join_url_for
 from webinar.lookups import booking_or_404
 from webinar.models import EventStatus, RegistrationStatus, utc_now
 from webinar.registrations.cancellation import cancel_registration
@@ -16,12 +17,17 @@ from webinar.registrations.routes.blueprint import blueprint
 @blueprint.get("/booking/<token>")
 def manage_booking(token: str) -> str:
     registration = booking_or_404(token)
+    had_join_hash = registration.join_token_hash is not None
+    join_url = join_url_for(registration)
+    if not had_join_hash:
+        db.session.commit()  # A booking from before joining links gets its link stored.
     return render_template(
         "registrations/manage_booking.html",
         registration=registration,
         event=registration.event,
         token=token,
         statuses=RegistrationStatus,
+        join_url=join_url,
     )
 
 
