@@ -19,6 +19,7 @@ from webinar.models import Event, EventFormat, OutboxStatus, Registration
 from webinar.notifications import emails
 from webinar.notifications.kinds import Kind
 from webinar.registrations.cancellation import cancel_registration, delete_registration_details
+from webinar.registrations.join_links import replace_join_link
 
 KIM = "kim@example.com"
 #: Everything a name can hold that calendar parameters and headers must carry: an accent,
@@ -126,6 +127,14 @@ def _details_deleted(scene: Scene) -> None:
     db.session.commit()
 
 
+def _joining_link_replaced(scene: Scene) -> None:
+    registration = scene.kim()
+    scene.setup_sent()
+    scene.clock.shift(timedelta(minutes=5))
+    replace_join_link(registration)
+    db.session.commit()
+
+
 SCENES: dict[str, Callable[[Scene], None]] = {
     Kind.BOOKING_CONFIRMED: _confirmed,
     Kind.ADDED_TO_WAITING_LIST: _waiting_list,
@@ -137,6 +146,7 @@ SCENES: dict[str, Callable[[Scene], None]] = {
     Kind.BOOKING_CANCELLED: _booking_cancelled,
     Kind.MESSAGE_FROM_ORGANISER: _message_from_organiser,
     Kind.DETAILS_DELETED: _details_deleted,
+    Kind.JOINING_LINK_REPLACED: _joining_link_replaced,
 }
 
 

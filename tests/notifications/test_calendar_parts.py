@@ -43,6 +43,7 @@ METHOD = {
     Kind.EVENT_CANCELLED: "CANCEL",
     Kind.BOOKING_CANCELLED: "CANCEL",
     Kind.DETAILS_DELETED: "CANCEL",
+    Kind.JOINING_LINK_REPLACED: "REQUEST",
 }
 #: The CN every client shows as written: typographic quotes instead of RFC 6868's ^'.
 KIM_CN = "Zoë “Kim” O'Neil, Jr; 🌷"

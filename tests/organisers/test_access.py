@@ -74,6 +74,12 @@ ROUTES = [
         "/organisers/events/{event}/attendees/{registration}/offer-place",
         EVENT_TEAM,
     ),
+    Route(
+        "replace_joining_link_page",
+        "POST",
+        "/organisers/events/{event}/attendees/{registration}/replace-joining-link",
+        EVENT_TEAM,
+    ),
     Route("add_attendee_page", "GET", "/organisers/events/{event}/attendees/add", EVENT_TEAM),
     Route("add_attendee_page", "POST", "/organisers/events/{event}/attendees/add", EVENT_TEAM),
     Route("export_attendees_page", "GET", "/organisers/events/{event}/attendees.csv", EVENT_TEAM),

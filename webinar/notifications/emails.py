@@ -199,3 +199,15 @@ def details_deleted_to_attendee(registration: Registration, *, sequence: int) ->
             "discreet": registration.discreet,
         },
     )
+
+
+def joining_link_replaced_to_attendee(registration: Registration) -> None:
+    """The new joining link, in an update of the entry (SEQUENCE already raised)."""
+    enqueue(
+        kind=Kind.JOINING_LINK_REPLACED,
+        recipient=registration.email,
+        registration=registration,
+        event=registration.event,
+        calendar_sequence=registration.calendar_sequence,
+        dedupe_key=_key(registration, Kind.JOINING_LINK_REPLACED, registration.calendar_sequence),
+    )

@@ -24,6 +24,7 @@ class Kind(enum.StrEnum):
     EVENT_CANCELLED = "event_cancelled_to_attendee"
     MESSAGE_FROM_ORGANISER = "message_from_organiser_to_attendee"
     DETAILS_DELETED = "details_deleted_to_attendee"
+    JOINING_LINK_REPLACED = "joining_link_replaced_to_attendee"
 
 
 #: Payload flag: the person has a calendar entry (a booked place), so the email carries
@@ -113,6 +114,13 @@ KINDS: dict[Kind, EmailRule] = {
         "Your booking: deleted",
         calendar=CalendarPart.CANCEL_IF_BOOKED,
         own_entries="delete",
+    ),
+    Kind.JOINING_LINK_REPLACED: EmailRule(
+        "Your new joining link: {title}",
+        "Your booking: new link",
+        calendar=CalendarPart.REQUEST_IF_BOOKED,
+        only_while_active=True,
+        own_entries="change",
     ),
 }
 

@@ -29,6 +29,7 @@ class AuditAction(enum.StrEnum):
     QUESTIONS_EXPORTED = "questions_exported"
     ATTENDANCE_MARKED = "attendance_marked"
     QUESTION_STATUS_CHANGED = "question_status_changed"
+    JOINING_LINK_REPLACED = "joining_link_replaced"
 
     @property
     def label(self) -> str:

@@ -20,6 +20,7 @@ from webinar.organisers.routes import (  # noqa: F401
     check_in,
     dashboard,
     events,
+    joining,
     messages,
     questions,
     sign_in,
