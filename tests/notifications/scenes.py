@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -19,6 +19,7 @@ from webinar.models import Event, EventFormat, OutboxStatus, Registration
 from webinar.notifications import emails
 from webinar.notifications.kinds import Kind
 from webinar.registrations.cancellation import cancel_registration, delete_registration_details
+from webinar.registrations.changes import change_booking, choices_of
 from webinar.registrations.join_links import replace_join_link
 
 KIM = "kim@example.com"
@@ -39,11 +40,17 @@ class Scene:
     clock: time_machine.Coordinates
     event: Event
     discreet: bool
+    #: Kim asked for no calendar entry (docs/calendar.md#invites-by-email).
+    no_calendar: bool = False
 
     def kim(self) -> Registration:
-        return self.factory.registration(
+        registration = self.factory.registration(
             self.event, email=KIM, name=KIM_NAME, discreet=self.discreet
         )
+        if self.no_calendar:
+            registration.no_calendar = True
+            db.session.commit()
+        return registration
 
     def someone_else(self) -> Registration:
         return self.factory.registration(self.event)
@@ -135,6 +142,14 @@ def _joining_link_replaced(scene: Scene) -> None:
     db.session.commit()
 
 
+def _booking_changed(scene: Scene) -> None:
+    registration = scene.kim()
+    scene.setup_sent()
+    choices = replace(choices_of(registration), accessibility_needs="Live captions, please")
+    change_booking(registration, choices)
+    db.session.commit()
+
+
 SCENES: dict[str, Callable[[Scene], None]] = {
     Kind.BOOKING_CONFIRMED: _confirmed,
     Kind.ADDED_TO_WAITING_LIST: _waiting_list,
@@ -147,11 +162,19 @@ SCENES: dict[str, Callable[[Scene], None]] = {
     Kind.MESSAGE_FROM_ORGANISER: _message_from_organiser,
     Kind.DETAILS_DELETED: _details_deleted,
     Kind.JOINING_LINK_REPLACED: _joining_link_replaced,
+    Kind.BOOKING_CHANGED: _booking_changed,
 }
 
 
 def email_of_kind(
-    kind: str, *, discreet: bool, app: Flask, smtp: SMTPServer, factory: Factory, clock: Any
+    kind: str,
+    *,
+    discreet: bool,
+    app: Flask,
+    smtp: SMTPServer,
+    factory: Factory,
+    clock: Any,
+    no_calendar: bool = False,
 ) -> EmailMessage:
     use_smtp(app, smtp)
     app.config["DISCREET_SENDER_EMAIL"] = NEUTRAL_SENDER
@@ -165,7 +188,7 @@ def email_of_kind(
         ends_at_utc=STARTS + timedelta(hours=1),
         discreet_title="Appointment",
     )
-    SCENES[kind](Scene(factory, smtp, clock, event, discreet))
+    SCENES[kind](Scene(factory, smtp, clock, event, discreet, no_calendar))
     send_now()
     received = [m for m in smtp.wait_for(1) if m["To"].addresses[0].addr_spec == KIM]
     assert len(received) == 1, [m["Subject"] for m in received]

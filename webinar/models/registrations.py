@@ -52,6 +52,10 @@ class Registration(Base):
     accessibility_needs: Mapped[str | None] = mapped_column(Text)
     #: Neutral sender, subject and calendar title in every message to this person.
     discreet: Mapped[bool] = mapped_column(default=False)
+    #: "Do not add this to my calendar": no email to this person carries a calendar part.
+    no_calendar: Mapped[bool] = mapped_column(default=False)
+    #: "Do not send me reminders": reminders are checked against this when sent.
+    no_reminders: Mapped[bool] = mapped_column(default=False)
     #: SHA-256 of the manage-link token; the token itself is never stored.
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: RFC 5545 SEQUENCE of this person's calendar entry.

@@ -22,7 +22,7 @@ from webinar.models import (
     RegistrationStatus,
     utc_now,
 )
-from webinar.notifications.kinds import WITH_INVITE, Kind
+from webinar.notifications.kinds import CALENDAR_METHOD, WITH_INVITE, Kind
 from webinar.notifications.outbox import enqueue
 
 
@@ -197,6 +197,7 @@ def details_deleted_to_attendee(registration: Registration, *, sequence: int) ->
             "calendar_uid": registration.calendar_uid,
             "name": registration.name,
             "discreet": registration.discreet,
+            "no_calendar": registration.no_calendar,
         },
     )
 
@@ -210,4 +211,25 @@ def joining_link_replaced_to_attendee(registration: Registration) -> None:
         event=registration.event,
         calendar_sequence=registration.calendar_sequence,
         dedupe_key=_key(registration, Kind.JOINING_LINK_REPLACED, registration.calendar_sequence),
+    )
+
+
+def booking_changed_to_attendee(
+    registration: Registration, *, changes: Sequence[str], calendar_method: str | None
+) -> None:
+    """What changed (names of fields, not their values), with any calendar update.
+
+    `calendar_method` is decided by webinar.registrations.changes, which has already
+    raised the SEQUENCE when it is not None.
+    """
+    payload: dict[str, object] = {"changes": list(changes)}
+    if calendar_method is not None:
+        payload[CALENDAR_METHOD] = calendar_method
+    enqueue(
+        kind=Kind.BOOKING_CHANGED,
+        recipient=registration.email,
+        registration=registration,
+        event=registration.event,
+        calendar_sequence=registration.calendar_sequence,
+        payload=payload,
     )

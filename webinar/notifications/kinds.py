@@ -25,11 +25,14 @@ class Kind(enum.StrEnum):
     MESSAGE_FROM_ORGANISER = "message_from_organiser_to_attendee"
     DETAILS_DELETED = "details_deleted_to_attendee"
     JOINING_LINK_REPLACED = "joining_link_replaced_to_attendee"
+    BOOKING_CHANGED = "booking_changed_to_attendee"
 
 
 #: Payload flag: the person has a calendar entry (a booked place), so the email carries
 #: an invite update or a cancellation. People on the waiting list have no entry.
 WITH_INVITE = "with_invite"
+#: Payload key for CalendarPart.AS_QUEUED: "REQUEST", "CANCEL" or absent.
+CALENDAR_METHOD = "calendar_method"
 
 
 class CalendarPart(enum.Enum):
@@ -48,6 +51,9 @@ class CalendarPart(enum.Enum):
     REQUEST_IF_BOOKED = enum.auto()
     #: A cancellation of the entry, for people who held a place.
     CANCEL_IF_BOOKED = enum.auto()
+    #: Whatever the queued change needs (payload CALENDAR_METHOD): an update, a
+    #: cancellation when the person turns calendar entries off, or none.
+    AS_QUEUED = enum.auto()
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,11 @@ KINDS: dict[Kind, EmailRule] = {
         calendar=CalendarPart.REQUEST_IF_BOOKED,
         only_while_active=True,
         own_entries="change",
+    ),
+    Kind.BOOKING_CHANGED: EmailRule(
+        "Booking changed: {title}",
+        "Your booking: changed",
+        calendar=CalendarPart.AS_QUEUED,
     ),
 }
 

@@ -18,7 +18,14 @@ from webinar.models import Event, EventStatus, OutboxMessage, Registration, Regi
 from webinar.notifications.entries import booking_entry, location_of
 from webinar.notifications.ics import InviteMethod, build_invite
 from webinar.notifications.identity import sender_for
-from webinar.notifications.kinds import WITH_INVITE, CalendarPart, EmailRule, Kind, rule_for
+from webinar.notifications.kinds import (
+    CALENDAR_METHOD,
+    WITH_INVITE,
+    CalendarPart,
+    EmailRule,
+    Kind,
+    rule_for,
+)
 from webinar.notifications.mime import InviteMessage, build_message
 from webinar.security import manage_token_for
 from webinar.urls import public_url
@@ -41,8 +48,10 @@ def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage
     payload: dict[str, Any] = dict(row.payload or {})
     discreet = registration.discreet if registration else bool(payload.get("discreet"))
     sender = sender_for(discreet=discreet)
-    method = _calendar_method(rule, payload)
+    no_calendar = registration.no_calendar if registration else bool(payload.get("no_calendar"))
+    method = _calendar_method(rule, payload, no_calendar=no_calendar)
     context = _context(row, registration, event, payload, discreet=discreet)
+    context["no_calendar_note"] = no_calendar and rule.calendar != CalendarPart.NONE
     # templates/emails/_calendar.*: what the calendar part does and what it cannot do.
     context["invite"] = method
     context["own_entry_note"] = rule.own_entries
@@ -110,11 +119,24 @@ def _still_wanted(
     ):
         return False
     if row.kind == Kind.REMINDER:
-        return registration.status == RegistrationStatus.BOOKED and event.starts_at_utc > now
+        # Checked when sent, so turning reminders off or on again needs no bookkeeping.
+        return (
+            registration.status == RegistrationStatus.BOOKED
+            and not registration.no_reminders
+            and event.starts_at_utc > now
+        )
     return True
 
 
-def _calendar_method(rule: EmailRule, payload: dict[str, Any]) -> InviteMethod | None:
+def _calendar_method(
+    rule: EmailRule, payload: dict[str, Any], *, no_calendar: bool
+) -> InviteMethod | None:
+    if rule.calendar == CalendarPart.AS_QUEUED:
+        queued = payload.get(CALENDAR_METHOD)
+        return "REQUEST" if queued == "REQUEST" else "CANCEL" if queued == "CANCEL" else None
+    if no_calendar:
+        # "Do not add this to my calendar": no email carries a calendar part.
+        return None
     has_entry = bool(payload.get(WITH_INVITE, True))
     if rule.calendar == CalendarPart.REQUEST or (
         rule.calendar == CalendarPart.REQUEST_IF_BOOKED and has_entry

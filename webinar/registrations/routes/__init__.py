@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webinar.registrations.routes import deletion, manage, register  # noqa: F401
+from webinar.registrations.routes import changes, deletion, manage, register  # noqa: F401
 from webinar.registrations.routes.blueprint import blueprint
 
 __all__ = ["blueprint"]

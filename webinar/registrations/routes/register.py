@@ -9,11 +9,17 @@ from webinar.events.queries import accepts_registrations, availability
 from webinar.extensions import db, limiter
 from webinar.lookups import public_event_or_404
 from webinar.models import utc_now
-from webinar.registrations.booking import RegistrationClosed, register_for_event
+from webinar.registrations.booking import (
+    RegistrationClosed,
+    RegistrationOutcome,
+    register_for_event,
+)
+from webinar.registrations.changes import record_new_booking_choices
 from webinar.registrations.forms import RegistrationForm
 from webinar.registrations.places import NoPlaceLeft
 from webinar.registrations.routes.blueprint import blueprint
 from webinar.security import minimum_duration
+from webinar.validators import normalise_email
 
 
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -28,7 +34,7 @@ def register(slug: str) -> str | Response:
     if form.validate_on_submit():
         try:
             with minimum_duration(current_app.config["REGISTRATION_MINIMUM_RESPONSE_MS"]):
-                register_for_event(
+                outcome = register_for_event(
                     event=event,
                     name=form.name.data or "",
                     email=form.email.data or "",
@@ -37,6 +43,13 @@ def register(slug: str) -> str | Response:
                     discreet=bool(form.discreet.data),
                     now=utc_now(),
                 )
+                if outcome != RegistrationOutcome.ALREADY_REGISTERED:
+                    record_new_booking_choices(
+                        event_id=event.id,
+                        email=normalise_email(form.email.data or ""),
+                        no_calendar=bool(form.no_calendar.data),
+                        no_reminders=bool(form.no_reminders.data),
+                    )
                 db.session.commit()
         except (RegistrationClosed, NoPlaceLeft):
             # It closed or filled up while the form was open: the event page says which.
