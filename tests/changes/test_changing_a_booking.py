@@ -96,3 +96,21 @@ def test_a_name_is_still_required(client: FlaskClient, factory: Factory) -> None
     ash = factory.registration(factory.event(), name="Ash")
     page = check_page(client.post(f"{manage_url(ash)}/change", data=_form(name="")))
     assert "Enter your name or a nickname" in text_of(page)
+
+
+def test_organisers_see_the_current_choices(
+    client: FlaskClient, factory: Factory, app: Flask
+) -> None:
+    from tests.organisers.conftest import make_organiser, sign_in
+    from tests.pages import parse
+    from webinar.models import OrganiserRole
+
+    event = factory.event()
+    ash = factory.registration(event, name="Ash")
+    client.post(f"{manage_url(ash)}/change", data=_form(discreet="y", no_reminders="y"))
+
+    organiser = make_organiser(OrganiserRole.ORGANISER)
+    page = parse(sign_in(client, organiser).get(f"/organisers/events/{event.id}/attendees"))
+
+    (choices,) = page.select("[data-choices]")
+    assert text_of(choices) == "Asked for discreet messages, no reminders"

@@ -19,7 +19,7 @@ from webinar.models import Event, EventFormat, OutboxStatus, Registration
 from webinar.notifications import emails
 from webinar.notifications.kinds import Kind
 from webinar.registrations.cancellation import cancel_registration, delete_registration_details
-from webinar.registrations.changes import change_booking, choices_of
+from webinar.registrations.changes import ask_to_change_email, change_booking, choices_of
 from webinar.registrations.join_links import replace_join_link
 
 KIM = "kim@example.com"
@@ -150,6 +150,15 @@ def _booking_changed(scene: Scene) -> None:
     db.session.commit()
 
 
+def _confirm_new_email(scene: Scene) -> None:
+    registration = scene.factory.registration(
+        scene.event, email="old@example.com", name=KIM_NAME, discreet=scene.discreet
+    )
+    scene.setup_sent()
+    ask_to_change_email(registration, KIM)
+    db.session.commit()
+
+
 SCENES: dict[str, Callable[[Scene], None]] = {
     Kind.BOOKING_CONFIRMED: _confirmed,
     Kind.ADDED_TO_WAITING_LIST: _waiting_list,
@@ -163,6 +172,7 @@ SCENES: dict[str, Callable[[Scene], None]] = {
     Kind.DETAILS_DELETED: _details_deleted,
     Kind.JOINING_LINK_REPLACED: _joining_link_replaced,
     Kind.BOOKING_CHANGED: _booking_changed,
+    Kind.CONFIRM_NEW_EMAIL: _confirm_new_email,
 }
 
 

@@ -233,3 +233,14 @@ def booking_changed_to_attendee(
         calendar_sequence=registration.calendar_sequence,
         payload=payload,
     )
+
+
+def confirm_new_email_to_attendee(registration: Registration, *, new_email: str) -> None:
+    """A link to the new address; the booking keeps its old one until it is opened."""
+    enqueue(
+        kind=Kind.CONFIRM_NEW_EMAIL,
+        recipient=new_email,
+        registration=registration,
+        event=registration.event,
+        payload={"new_email": new_email},
+    )

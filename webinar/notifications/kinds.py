@@ -26,6 +26,7 @@ class Kind(enum.StrEnum):
     DETAILS_DELETED = "details_deleted_to_attendee"
     JOINING_LINK_REPLACED = "joining_link_replaced_to_attendee"
     BOOKING_CHANGED = "booking_changed_to_attendee"
+    CONFIRM_NEW_EMAIL = "confirm_new_email_to_attendee"
 
 
 #: Payload flag: the person has a calendar entry (a booked place), so the email carries
@@ -132,6 +133,11 @@ KINDS: dict[Kind, EmailRule] = {
         "Booking changed: {title}",
         "Your booking: changed",
         calendar=CalendarPart.AS_QUEUED,
+    ),
+    Kind.CONFIRM_NEW_EMAIL: EmailRule(
+        "Confirm your new email address",
+        "Your booking: confirm your email address",
+        only_while_active=True,
     ),
 }
 

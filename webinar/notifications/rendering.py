@@ -27,6 +27,7 @@ from webinar.notifications.kinds import (
     rule_for,
 )
 from webinar.notifications.mime import InviteMessage, build_message
+from webinar.registrations.email_tokens import email_change_token
 from webinar.security import manage_token_for
 from webinar.urls import public_url
 
@@ -52,6 +53,10 @@ def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage
     method = _calendar_method(rule, payload, no_calendar=no_calendar)
     context = _context(row, registration, event, payload, discreet=discreet)
     context["no_calendar_note"] = no_calendar and rule.calendar != CalendarPart.NONE
+    if row.kind == Kind.CONFIRM_NEW_EMAIL and registration is not None:
+        # Signed when sent, so the link is never stored (docs/safety.md#changing-a-booking).
+        token = email_change_token(registration.calendar_uid, row.recipient)
+        context["confirm_url"] = public_url("registrations.confirm_new_email", token=token)
     # templates/emails/_calendar.*: what the calendar part does and what it cannot do.
     context["invite"] = method
     context["own_entry_note"] = rule.own_entries

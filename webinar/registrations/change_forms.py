@@ -6,7 +6,12 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, SubmitField
 
-from webinar.form_fields import accessibility_needs_field, discreet_field, name_field
+from webinar.form_fields import (
+    accessibility_needs_field,
+    discreet_field,
+    email_field,
+    name_field,
+)
 from webinar.widgets import CheckboxInput
 
 DISCREET_HINT = (
@@ -46,3 +51,15 @@ class ChangeBookingForm(FlaskForm):
     no_calendar = no_calendar_field()
     no_reminders = no_reminders_field()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class ChangeEmailForm(FlaskForm):
+    email = email_field(
+        required_message="Enter your new email address",
+        description="We’ll send a link to this address. Nothing changes until you open it.",
+    )
+    submit = SubmitField("Send the link", widget=GovSubmitInput())
+
+
+class ConfirmEmailForm(FlaskForm):
+    submit = SubmitField("Use this email address", widget=GovSubmitInput())

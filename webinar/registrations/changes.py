@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from webinar.extensions import db
 from webinar.models import EventStatus, Registration, RegistrationStatus
@@ -112,3 +112,50 @@ def record_new_booking_choices(
         registration.no_calendar = no_calendar
         registration.no_reminders = no_reminders
         db.session.flush()
+
+
+class AddressInUse(Exception):
+    """Another active booking for this event already uses the new address."""
+
+
+def ask_to_change_email(registration: Registration, new_email: str) -> None:
+    """Nothing changes yet: the new address is sent a link to confirm it."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise BookingNotActive
+    emails.confirm_new_email_to_attendee(registration, new_email=new_email)
+
+
+def change_email(calendar_uid: str, new_email: str) -> Registration:
+    """Apply a confirmed new address; the caller commits.
+
+    The old address is not told: it may be the one someone else reads
+    (docs/safety.md#changing-a-booking).
+    """
+    registration = db.session.scalar(
+        select(Registration).where(Registration.calendar_uid == calendar_uid)
+    )
+    if registration is None:
+        raise BookingNotActive
+    status = lock_registration(registration)
+    if status in (None, RegistrationStatus.CANCELLED):
+        raise BookingNotActive
+    if registration.email == new_email:
+        return registration
+    if active_registration(event_id=registration.event_id, email=new_email) is not None:
+        raise AddressInUse
+    registration.email = new_email
+    method = None
+    if status == RegistrationStatus.BOOKED and not registration.no_calendar:
+        method = "REQUEST"  # the new mailbox's calendar gets the same entry
+        db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id)
+            .values(calendar_sequence=Registration.calendar_sequence + 1)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.flush()
+    db.session.refresh(registration, ["calendar_sequence"])
+    emails.booking_changed_to_attendee(
+        registration, changes=["Email address"], calendar_method=method
+    )
+    return registration
