@@ -15,7 +15,8 @@ from tests.factories import Factory
 from tests.notifications.helpers import cancel_event, change_event, london, rows, send_now, use_smtp
 from tests.smtp_server import SMTPServer
 from webinar.extensions import db
-from webinar.models import Event, EventFormat, OutboxStatus, Registration
+from webinar.feedback.follow_up import schedule_follow_up
+from webinar.models import Event, EventFormat, FollowUp, OutboxStatus, Registration
 from webinar.notifications import emails
 from webinar.notifications.kinds import Kind
 from webinar.registrations.cancellation import cancel_registration, delete_registration_details
@@ -159,6 +160,21 @@ def _confirm_new_email(scene: Scene) -> None:
     db.session.commit()
 
 
+def _follow_up(scene: Scene) -> None:
+    scene.kim()
+    scene.setup_sent()
+    follow_up = FollowUp(
+        event_id=scene.event.id,
+        attended_text="Thank you for coming to the stalking awareness session.",
+        absent_text="Sorry we missed you at the stalking awareness session.",
+        send_at_utc=scene.event.ends_at_utc + timedelta(hours=1),
+    )
+    db.session.add(follow_up)
+    schedule_follow_up(follow_up, event=scene.event, now=datetime.now(UTC))
+    db.session.commit()
+    scene.clock.move_to(follow_up.send_at_utc)
+
+
 SCENES: dict[str, Callable[[Scene], None]] = {
     Kind.BOOKING_CONFIRMED: _confirmed,
     Kind.ADDED_TO_WAITING_LIST: _waiting_list,
@@ -173,6 +189,7 @@ SCENES: dict[str, Callable[[Scene], None]] = {
     Kind.JOINING_LINK_REPLACED: _joining_link_replaced,
     Kind.BOOKING_CHANGED: _booking_changed,
     Kind.CONFIRM_NEW_EMAIL: _confirm_new_email,
+    Kind.FOLLOW_UP: _follow_up,
 }
 
 

@@ -74,6 +74,10 @@ ROUTES = [
         "/organisers/events/{event}/attendees/{registration}/offer-place",
         EVENT_TEAM,
     ),
+    Route("follow_up_page", "GET", "/organisers/events/{event}/follow-up", EVENT_TEAM),
+    Route("follow_up_page", "POST", "/organisers/events/{event}/follow-up", EVENT_TEAM),
+    Route("feedback_page", "GET", "/organisers/events/{event}/feedback", EVENT_TEAM),
+    Route("export_feedback_page", "GET", "/organisers/events/{event}/feedback.csv", EVENT_TEAM),
     Route(
         "replace_joining_link_page",
         "POST",

@@ -1,6 +1,7 @@
 """Database models. Import from here."""
 
 from webinar.models.events import Event, EventFormat, EventStatus
+from webinar.models.feedback import FeedbackAnswer, FeedbackUsed, FollowUp
 from webinar.models.organisers import AuditEntry, Organiser, OrganiserRole
 from webinar.models.outbox import OutboxMessage, OutboxStatus
 from webinar.models.registrations import (
@@ -16,6 +17,9 @@ __all__ = [
     "Event",
     "EventFormat",
     "EventStatus",
+    "FeedbackAnswer",
+    "FeedbackUsed",
+    "FollowUp",
     "Organiser",
     "OrganiserRole",
     "OutboxMessage",

@@ -8,7 +8,7 @@ the change, raised the calendar SEQUENCE where it applies, and flushed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import update
@@ -244,3 +244,18 @@ def confirm_new_email_to_attendee(registration: Registration, *, new_email: str)
         event=registration.event,
         payload={"new_email": new_email},
     )
+
+
+def follow_up_to_attendees(
+    registrations: Sequence[Registration], *, event: Event, due_at_utc: datetime
+) -> int:
+    """The follow-up after the event; its words are chosen when it is sent."""
+    for registration in registrations:
+        enqueue(
+            kind=Kind.FOLLOW_UP,
+            recipient=registration.email,
+            registration=registration,
+            event=event,
+            due_at_utc=due_at_utc,
+        )
+    return len(registrations)

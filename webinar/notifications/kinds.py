@@ -27,6 +27,7 @@ class Kind(enum.StrEnum):
     JOINING_LINK_REPLACED = "joining_link_replaced_to_attendee"
     BOOKING_CHANGED = "booking_changed_to_attendee"
     CONFIRM_NEW_EMAIL = "confirm_new_email_to_attendee"
+    FOLLOW_UP = "follow_up_to_attendee"
 
 
 #: Payload flag: the person has a calendar entry (a booked place), so the email carries
@@ -137,6 +138,11 @@ KINDS: dict[Kind, EmailRule] = {
     Kind.CONFIRM_NEW_EMAIL: EmailRule(
         "Confirm your new email address",
         "Your booking: confirm your email address",
+        only_while_active=True,
+    ),
+    Kind.FOLLOW_UP: EmailRule(
+        "Thank you for booking: {title}",
+        "Your booking: a follow-up",
         only_while_active=True,
     ),
 }

@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app, render_template
 
 from webinar.extensions import db
+from webinar.feedback.follow_up import follow_up_context
 from webinar.joining.tokens import join_url_for
 from webinar.london_time import govuk_datetime, govuk_when
 from webinar.models import Event, EventStatus, OutboxMessage, Registration, RegistrationStatus
@@ -53,6 +54,11 @@ def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage
     method = _calendar_method(rule, payload, no_calendar=no_calendar)
     context = _context(row, registration, event, payload, discreet=discreet)
     context["no_calendar_note"] = no_calendar and rule.calendar != CalendarPart.NONE
+    if row.kind == Kind.FOLLOW_UP and registration is not None:
+        follow_up = follow_up_context(registration, event)
+        if follow_up is None:
+            return None
+        context.update(follow_up, join_link=None)  # the event is over
     if row.kind == Kind.CONFIRM_NEW_EMAIL and registration is not None:
         # Signed when sent, so the link is never stored (docs/safety.md#changing-a-booking).
         token = email_change_token(registration.calendar_uid, row.recipient)
@@ -123,6 +129,8 @@ def _still_wanted(
         EventStatus.PUBLISHED
     ):
         return False
+    if row.kind == Kind.FOLLOW_UP:
+        return registration.status == RegistrationStatus.BOOKED
     if row.kind == Kind.REMINDER:
         # Checked when sent, so turning reminders off or on again needs no bookkeeping.
         return (

@@ -30,6 +30,8 @@ class AuditAction(enum.StrEnum):
     ATTENDANCE_MARKED = "attendance_marked"
     QUESTION_STATUS_CHANGED = "question_status_changed"
     JOINING_LINK_REPLACED = "joining_link_replaced"
+    FOLLOW_UP_SCHEDULED = "follow_up_scheduled"
+    FEEDBACK_EXPORTED = "feedback_exported"
 
     @property
     def label(self) -> str:

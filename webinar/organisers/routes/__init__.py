@@ -20,6 +20,7 @@ from webinar.organisers.routes import (  # noqa: F401
     check_in,
     dashboard,
     events,
+    follow_up,
     joining,
     messages,
     questions,
