@@ -164,3 +164,22 @@ def test_free_text_is_deleted_after_the_retention_period(
 
     (answer,) = db.session.scalars(select(FeedbackAnswer))
     assert answer.what_to_change is None and answer.usefulness == 4
+
+
+def test_the_dashboard_counts_answers_per_event_and_links_to_them(
+    client: FlaskClient,
+    organiser: Organiser,
+    factory: Factory,
+    frozen_time: time_machine.Coordinates,
+) -> None:
+    event = factory.event(starts_at_utc=STARTS)
+    ash = factory.registration(event)
+    frozen_time.move_to(event.ends_at_utc + timedelta(hours=1))
+    client.post(f"/feedback/{feedback_token_for(ash)}", data=ANSWERS)
+
+    page = parse(sign_in(client, organiser).get("/organisers/"))
+
+    row = page.select_one("[data-table=events] tbody tr")
+    assert row is not None
+    link = row.find("a", href=f"/organisers/events/{event.id}/feedback")
+    assert link is not None and text_of(link).startswith("1")
