@@ -14,6 +14,7 @@ from tests.factories import Factory
 from tests.organisers.conftest import sign_in
 from tests.pages import check_page, parse, text_of
 from webinar.extensions import db
+from webinar.feedback.answers import Answers, FeedbackOutcome, save_answers
 from webinar.feedback.tokens import feedback_token_for
 from webinar.models import AuditEntry, FeedbackAnswer, FeedbackUsed, Organiser, OutboxMessage
 from webinar.registrations.retention import purge_personal_data
@@ -183,3 +184,22 @@ def test_the_dashboard_counts_answers_per_event_and_links_to_them(
     assert row is not None
     link = row.find("a", href=f"/organisers/events/{event.id}/feedback")
     assert link is not None and text_of(link).startswith("1")
+
+
+def test_a_second_answer_is_refused_by_the_database_on_postgresql(
+    pg_app: Flask, frozen_time: time_machine.Coordinates
+) -> None:
+    event = Factory().event(starts_at_utc=STARTS)
+    ash = Factory().registration(event)
+    token = feedback_token_for(ash)
+    frozen_time.move_to(event.ends_at_utc)
+    answers = Answers(usefulness=3, learned_where_to_get_help="no", what_to_change=None)
+
+    first = save_answers(token, answers, now=datetime.now(UTC))
+    db.session.commit()
+    # As if two tabs had both passed the "already answered" check.
+    second = save_answers(token, answers, now=datetime.now(UTC))
+    db.session.commit()
+
+    assert (first, second) == (FeedbackOutcome.SAVED, FeedbackOutcome.ALREADY_ANSWERED)
+    assert db.session.query(FeedbackAnswer).count() == 1
