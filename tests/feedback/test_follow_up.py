@@ -90,3 +90,34 @@ def test_attended_and_absent_people_get_their_own_text_an_hour_after_the_end(
     assert received["came@example.com"]["Subject"] == "Thank you for booking: Staying safe online"
     assert received["quiet@example.com"]["Subject"] == "Your booking: a follow-up"
     assert quiet.discreet
+
+
+def test_someone_given_a_place_after_scheduling_gets_it_and_the_waiting_list_does_not(
+    app: Flask,
+    client: FlaskClient,
+    organiser: Organiser,
+    factory: Factory,
+    smtp_server: SMTPServer,
+    frozen_time: time_machine.Coordinates,
+) -> None:
+    use_smtp(app, smtp_server)
+    event = factory.event(starts_at_utc=STARTS, capacity=1, waiting_list_enabled=True)
+    first = factory.registration(event, email="first@example.com")
+    factory.registration(event, email="second@example.com")
+    factory.registration(event, email="third@example.com")
+    send_now()
+    smtp_server.clear()
+    response = sign_in(client, organiser).post(
+        f"/organisers/events/{event.id}/follow-up", data={**FORM, "confirmed": "yes"}
+    )
+    assert response.status_code == 302
+
+    cancel_registration(registration=first, now=datetime.now(UTC))  # second gets the place
+    db.session.commit()
+    send_now()
+    smtp_server.clear()
+    frozen_time.move_to(event.ends_at_utc + timedelta(hours=1))
+    send_now()
+
+    follow_ups = [m for m in smtp_server.wait_for(1) if "Sorry we missed you." in bodies(m)[0]]
+    assert [m["To"].addresses[0].addr_spec for m in follow_ups] == ["second@example.com"]

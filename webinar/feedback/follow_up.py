@@ -37,8 +37,12 @@ def follow_up_for(event: Event) -> FollowUp | None:
 
 
 def schedule_follow_up(follow_up: FollowUp, *, event: Event, now: datetime) -> int:
-    """Queue the emails for everyone booked now, replacing any not yet sent; the caller
-    commits. Returns how many were queued."""
+    """Queue the emails for everyone booked or waiting now, replacing any not yet sent;
+    the caller commits. Returns how many people hold a place now.
+
+    People waiting are included because they may yet get a place; when it is sent, only
+    people who hold a place get it (webinar.notifications.rendering).
+    """
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.event_id == event.id)
@@ -47,16 +51,17 @@ def schedule_follow_up(follow_up: FollowUp, *, event: Event, now: datetime) -> i
         .values(status=OutboxStatus.DROPPED)
         .execution_options(synchronize_session=False)
     )
-    booked = list(
+    active = list(
         db.session.scalars(
             select(Registration)
             .where(Registration.event_id == event.id)
-            .where(Registration.status == RegistrationStatus.BOOKED)
+            .where(Registration.status != RegistrationStatus.CANCELLED)
             .order_by(Registration.id)
         )
     )
     follow_up.scheduled_at_utc = now
-    return emails.follow_up_to_attendees(booked, event=event, due_at_utc=follow_up.send_at_utc)
+    emails.follow_up_to_attendees(active, event=event, due_at_utc=follow_up.send_at_utc)
+    return sum(1 for registration in active if registration.status == RegistrationStatus.BOOKED)
 
 
 def follow_up_context(registration: Registration, event: Event) -> dict[str, Any] | None:
