@@ -114,3 +114,24 @@ def test_organisers_see_the_current_choices(
 
     (choices,) = page.select("[data-choices]")
     assert text_of(choices) == "Asked for discreet messages, no reminders"
+
+
+def test_someone_waiting_changes_their_name_and_gets_no_calendar_part(
+    app: Flask, client: FlaskClient, factory: Factory, smtp_server: SMTPServer
+) -> None:
+    use_smtp(app, smtp_server)
+    event = factory.event(capacity=1, waiting_list_enabled=True)
+    factory.registration(event)
+    waiting = factory.registration(event, name="Ash", email="wait@example.com")
+    send_now()
+    smtp_server.clear()
+
+    client.post(f"{manage_url(waiting)}/change", data=_form(name="A"))
+    send_now()
+
+    (changed,) = smtp_server.wait_for(1)
+    assert changed["To"].addresses[0].addr_spec == "wait@example.com"
+    assert "- Your name or nickname" in bodies(changed)[0]
+    assert calendars_in(changed) == [], "people waiting have no calendar entry"
+    db.session.expire_all()
+    assert waiting.name == "A" and waiting.calendar_sequence == 0
