@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from webinar.extensions import db
+from webinar.joining.tokens import join_token_for
 from webinar.models import Event, EventFormat, EventStatus, Registration
 from webinar.registrations.booking import register_for_event
 from webinar.security import manage_token_for
@@ -71,3 +72,9 @@ class Factory:
 def manage_url(registration: Registration) -> str:
     """The path of a booking's manage link, as its emails carry it."""
     return f"/booking/{manage_token_for(registration.calendar_uid)}"
+
+
+def join_url(registration: Registration) -> str:
+    """A booking's personal joining link, as its emails and calendar entry carry it."""
+    token = join_token_for(registration.calendar_uid, registration.join_token_version)
+    return f"http://localhost/join/{token}"

@@ -70,12 +70,23 @@ def _configure_templates(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from webinar.calendars.routes import blueprint as calendars
     from webinar.events.routes import blueprint as events
+    from webinar.feedback.routes import blueprint as feedback
     from webinar.health.routes import blueprint as health
+    from webinar.joining.routes import blueprint as joining
     from webinar.organisers.routes import blueprint as organisers
     from webinar.pages.routes import blueprint as pages
     from webinar.registrations.routes import blueprint as registrations
 
-    for blueprint in (health, pages, events, registrations, calendars, organisers):
+    for blueprint in (
+        health,
+        pages,
+        events,
+        registrations,
+        joining,
+        feedback,
+        calendars,
+        organisers,
+    ):
         app.register_blueprint(blueprint)
     if is_development(app):
         # The .eml list holds people's emails: it must not exist in production.

@@ -29,6 +29,8 @@ def organiser_pages(event_id: int) -> list[str]:
         f"{event}/attendees",
         f"{event}/attendees/add",
         f"{event}/message",
+        f"{event}/follow-up",
+        f"{event}/feedback",
         f"{event}/questions",
         f"{event}/access",
         f"{event}/form-questions",
@@ -76,7 +78,12 @@ def test_every_organiser_page_loads_cleanly_for_an_admin(
 
     # On a phone, wide tables scroll in their own box; the page itself does not.
     page.set_viewport_size({"width": 375, "height": 740})
-    for path in ("/organisers/", f"/organisers/events/{event_id}/attendees", "/organisers/events"):
+    for path in (
+        "/organisers/",
+        f"/organisers/events/{event_id}/attendees",
+        "/organisers/events",
+        f"/organisers/events/{event_id}/feedback",
+    ):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
 

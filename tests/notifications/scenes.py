@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -15,11 +15,21 @@ from tests.factories import Factory
 from tests.notifications.helpers import cancel_event, change_event, london, rows, send_now, use_smtp
 from tests.smtp_server import SMTPServer
 from webinar.extensions import db
-from webinar.models import Event, EventAccess, EventFormat, OutboxStatus, Registration
+from webinar.feedback.follow_up import schedule_follow_up
+from webinar.models import (
+    Event,
+    EventAccess,
+    EventFormat,
+    FollowUp,
+    OutboxStatus,
+    Registration,
+)
 from webinar.notifications import emails
 from webinar.notifications.kinds import Kind
 from webinar.registrations import approval
 from webinar.registrations.cancellation import cancel_registration, delete_registration_details
+from webinar.registrations.changes import ask_to_change_email, change_booking, choices_of
+from webinar.registrations.join_links import replace_join_link
 
 KIM = "kim@example.com"
 #: Everything a name can hold that calendar parameters and headers must carry: an accent,
@@ -39,11 +49,17 @@ class Scene:
     clock: time_machine.Coordinates
     event: Event
     discreet: bool
+    #: Kim asked for no calendar entry (docs/calendar.md#invites-by-email).
+    no_calendar: bool = False
 
     def kim(self) -> Registration:
-        return self.factory.registration(
+        registration = self.factory.registration(
             self.event, email=KIM, name=KIM_NAME, discreet=self.discreet
         )
+        if self.no_calendar:
+            registration.no_calendar = True
+            db.session.commit()
+        return registration
 
     def someone_else(self) -> Registration:
         return self.factory.registration(self.event)
@@ -158,6 +174,46 @@ def _request_withdrawn(scene: Scene) -> None:
     db.session.commit()
 
 
+def _joining_link_replaced(scene: Scene) -> None:
+    registration = scene.kim()
+    scene.setup_sent()
+    scene.clock.shift(timedelta(minutes=5))
+    replace_join_link(registration)
+    db.session.commit()
+
+
+def _booking_changed(scene: Scene) -> None:
+    registration = scene.kim()
+    scene.setup_sent()
+    choices = replace(choices_of(registration), accessibility_needs="Live captions, please")
+    change_booking(registration, choices)
+    db.session.commit()
+
+
+def _confirm_new_email(scene: Scene) -> None:
+    registration = scene.factory.registration(
+        scene.event, email="old@example.com", name=KIM_NAME, discreet=scene.discreet
+    )
+    scene.setup_sent()
+    ask_to_change_email(registration, KIM)
+    db.session.commit()
+
+
+def _follow_up(scene: Scene) -> None:
+    scene.kim()
+    scene.setup_sent()
+    follow_up = FollowUp(
+        event_id=scene.event.id,
+        attended_text="Thank you for coming to the stalking awareness session.",
+        absent_text="Sorry we missed you at the stalking awareness session.",
+        send_at_utc=scene.event.ends_at_utc + timedelta(hours=1),
+    )
+    db.session.add(follow_up)
+    schedule_follow_up(follow_up, event=scene.event, now=datetime.now(UTC))
+    db.session.commit()
+    scene.clock.move_to(follow_up.send_at_utc)
+
+
 SCENES: dict[str, Callable[[Scene], None]] = {
     Kind.REQUEST_WITHDRAWN: _request_withdrawn,
     Kind.PLACE_REQUESTED: _place_requested,
@@ -173,11 +229,22 @@ SCENES: dict[str, Callable[[Scene], None]] = {
     Kind.BOOKING_CANCELLED: _booking_cancelled,
     Kind.MESSAGE_FROM_ORGANISER: _message_from_organiser,
     Kind.DETAILS_DELETED: _details_deleted,
+    Kind.JOINING_LINK_REPLACED: _joining_link_replaced,
+    Kind.BOOKING_CHANGED: _booking_changed,
+    Kind.CONFIRM_NEW_EMAIL: _confirm_new_email,
+    Kind.FOLLOW_UP: _follow_up,
 }
 
 
 def email_of_kind(
-    kind: str, *, discreet: bool, app: Flask, smtp: SMTPServer, factory: Factory, clock: Any
+    kind: str,
+    *,
+    discreet: bool,
+    app: Flask,
+    smtp: SMTPServer,
+    factory: Factory,
+    clock: Any,
+    no_calendar: bool = False,
 ) -> EmailMessage:
     use_smtp(app, smtp)
     app.config["DISCREET_SENDER_EMAIL"] = NEUTRAL_SENDER
@@ -191,7 +258,7 @@ def email_of_kind(
         ends_at_utc=STARTS + timedelta(hours=1),
         discreet_title="Appointment",
     )
-    SCENES[kind](Scene(factory, smtp, clock, event, discreet))
+    SCENES[kind](Scene(factory, smtp, clock, event, discreet, no_calendar))
     send_now()
     received = [m for m in smtp.wait_for(1) if m["To"].addresses[0].addr_spec == KIM]
     assert len(received) == 1, [m["Subject"] for m in received]

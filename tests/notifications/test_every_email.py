@@ -62,6 +62,10 @@ def test_every_email_links_to_the_booking_signposts_help_and_tracks_nothing(
         if kind == Kind.DETAILS_DELETED:
             assert "no longer exists" in body
             assert not [link for link in links if "/booking/" in link]
+        elif kind == Kind.CONFIRM_NEW_EMAIL:
+            # The address is not confirmed yet: only the confirmation link, no booking link.
+            assert [link for link in links if "/booking/confirm-email/" in link]
+            assert not [link for link in links if re.search(r"/(booking|join)/[\w-]+$", link)]
         else:
             assert [link for link in links if re.search(r"/booking/[\w-]+$", link)], "manage"
             assert [link for link in links if re.search(r"/booking/[\w-]+/delete$", link)]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from flask import Flask
+from sqlalchemy import select
 
 from tests.calendar_checks import (
     assert_invite_is_valid,
@@ -18,7 +19,7 @@ from tests.calendar_checks import (
     parse_calendar,
     single_event,
 )
-from tests.factories import Factory
+from tests.factories import Factory, join_url
 from tests.notifications.helpers import (
     SENDER,
     bodies,
@@ -31,7 +32,7 @@ from tests.notifications.helpers import (
 )
 from tests.smtp_server import SMTPServer
 from webinar.extensions import db
-from webinar.models import EventFormat, OutboxStatus
+from webinar.models import EventFormat, OutboxStatus, Registration
 from webinar.notifications.kinds import Kind
 from webinar.registrations.cancellation import cancel_registration
 from webinar.security import manage_token_for
@@ -69,13 +70,15 @@ def test_confirmation_is_an_invite_mail_clients_accept(
     assert str(invite["UID"]) == registration.calendar_uid
     assert event_times_utc(invite) == (event.starts_at_utc, event.ends_at_utc)
     assert starts_at_utc.hour == (18 if starts_at_utc.month == 12 else 17)
-    assert str(invite["URL"]) == JOIN_LINK and invite["LOCATION"] == "Online"
-    assert JOIN_LINK in str(invite["DESCRIPTION"])
+    personal = join_url(registration)
+    assert str(invite["URL"]) == personal and invite["LOCATION"] == "Online"
+    assert personal in str(invite["DESCRIPTION"])
+    assert JOIN_LINK not in received.as_string(), "the meeting's own address is never sent"
     token = manage_token_for(registration.calendar_uid)
     attached = single_event(parse_calendar(calendar_attachment(received).get_payload(decode=True)))
     assert event_times_utc(attached) == (event.starts_at_utc, event.ends_at_utc)
     for body in bodies(received):
-        assert JOIN_LINK in body
+        assert personal in body
         # The invite makes the entry; a link would make a second one (docs/calendar.md).
         assert "calendar.google.com" not in body and "outlook." not in body
         assert "The invitation attached to this email adds this booking to your calendar" in body
@@ -170,7 +173,7 @@ def test_event_cancellation_cancels_each_booking_and_tells_the_waiting_list(
     assert_invite_is_valid(booked, method="CANCEL", recipient="booked@example.com", sender=SENDER)
     waiting = by_recipient["waiting@example.com"]
     assert all(part.get_content_type() != "text/calendar" for part in waiting.walk())
-    assert JOIN_LINK not in bodies(booked)[0], "no joining link for a cancelled event"
+    assert "/join/" not in bodies(booked)[0], "no joining link for a cancelled event"
     for body in (*bodies(booked), *bodies(waiting)):
         # Either may have added the event from the event page before booking.
         assert "that entry is still there. Delete it by hand." in body
@@ -187,7 +190,7 @@ def test_waiting_list_emails_carry_no_invite_until_a_place_is_offered(
     waiting = smtp.wait_for(2)[1]
     assert waiting["Subject"].startswith("You’re on the waiting list")
     assert all(part.get_content_type() != "text/calendar" for part in waiting.walk())
-    assert JOIN_LINK not in waiting.as_string()
+    assert "/join/" not in waiting.as_string() and JOIN_LINK not in waiting.as_string()
 
     cancel_registration(registration=first, now=datetime.now(UTC))
     db.session.commit()
@@ -199,7 +202,10 @@ def test_waiting_list_emails_carry_no_invite_until_a_place_is_offered(
     assert_invite_is_valid(
         offered[-1], method="REQUEST", recipient="second@example.com", sender=SENDER
     )
-    assert JOIN_LINK in bodies(offered[-1])[0]
+    second = db.session.scalars(
+        select(Registration).where(Registration.email == "second@example.com")
+    ).one()
+    assert join_url(second) in bodies(offered[-1])[0]
 
 
 def test_in_person_confirmation_has_the_venue_and_no_joining_link(

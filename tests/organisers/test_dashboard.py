@@ -40,8 +40,8 @@ def test_fill_rate_waiting_list_attendance_and_registrations_per_day(
         for row in table.select("tbody tr")
     }
     assert rows == {
-        "Earlier": ["10", "2", "20%", "–", "1 of 2"],
-        "Upcoming": ["4", "4", "100%", "1", "Not started"],
+        "Earlier": ["10", "2", "20%", "–", "1 of 2", "0"],
+        "Upcoming": ["4", "4", "100%", "1", "Not started", "0"],
     }
 
     per_day = page.select_one("[data-table=per-day]")

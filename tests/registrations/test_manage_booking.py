@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.factories import Factory, manage_url
+from tests.factories import Factory, join_url, manage_url
 from tests.pages import check_page, text_of
 from webinar.extensions import db
 from webinar.models import OutboxMessage, Registration, RegistrationStatus
@@ -45,7 +45,8 @@ def test_the_manage_page_shows_the_booking_and_joining_link(
     text = text_of(page.find("main"))
     assert text_of(page.find("h1")) == "Your booking"
     assert "You have a place." in text
-    assert "https://meet.example.org/room-42" in text
+    assert join_url(registration) in text, "their own joining link"
+    assert "meet.example.org" not in page.decode(), "never the meeting's own address"
     assert "Wednesday 2 December 2026, 6pm to 7:30pm" in text
 
 

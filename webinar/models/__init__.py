@@ -1,6 +1,7 @@
 """Database models. Import from here."""
 
 from webinar.models.events import Event, EventAccess, EventFormat, EventStatus
+from webinar.models.feedback import FeedbackAnswer, FeedbackUsed, FollowUp
 from webinar.models.form_questions import AnswerKind, FormAnswer, FormQuestion
 from webinar.models.organisers import AuditEntry, Organiser, OrganiserRole, RecoveryCode
 from webinar.models.outbox import OutboxMessage, OutboxStatus
@@ -20,6 +21,9 @@ __all__ = [
     "EventAccess",
     "EventFormat",
     "EventStatus",
+    "FeedbackAnswer",
+    "FeedbackUsed",
+    "FollowUp",
     "FormAnswer",
     "FormQuestion",
     "Organiser",

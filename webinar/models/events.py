@@ -83,6 +83,8 @@ class Event(Base):
     venue: Mapped[str | None] = mapped_column(Text)
     #: Sent only to people who registered; never shown on public pages.
     joining_link: Mapped[str | None] = mapped_column(String(500))
+    #: Personal joining links open the meeting this many minutes before the start.
+    join_opens_minutes_before: Mapped[int] = mapped_column(default=15)
     accessibility_information: Mapped[str] = mapped_column(Text, default="")
     hosted_by: Mapped[str] = mapped_column(String(200))
     capacity: Mapped[int]

@@ -40,6 +40,7 @@ class Registration(Base):
         Index("ix_registration_event_status", "event_id", "status", "id"),
         # What the person shows at the door; unique within the event.
         Index("uq_registration_event_booking_code", "event_id", "booking_code", unique=True),
+        Index("uq_registration_join_token_hash", "join_token_hash", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +56,10 @@ class Registration(Base):
     accessibility_needs: Mapped[str | None] = mapped_column(Text)
     #: Neutral sender, subject and calendar title in every message to this person.
     discreet: Mapped[bool] = mapped_column(default=False)
+    #: "Do not add this to my calendar": no email to this person carries a calendar part.
+    no_calendar: Mapped[bool] = mapped_column(default=False)
+    #: "Do not send me reminders": reminders are checked against this when sent.
+    no_reminders: Mapped[bool] = mapped_column(default=False)
     #: SHA-256 of the manage-link token; the token itself is never stored.
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: RFC 5545 SEQUENCE of this person's calendar entry.
@@ -68,6 +73,13 @@ class Registration(Base):
     #: 8 characters without 0/O/1/I (webinar/registrations/booking_codes.py); emptied with
     #: the rest of the personal data.
     booking_code: Mapped[str | None] = mapped_column(String(8))
+    #: SHA-256 of the personal joining-link token (webinar.joining.tokens); None only for
+    #: bookings made before joining links existed, until their next email sets it.
+    join_token_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Raised when an organiser revokes the joining link: the token includes it.
+    join_token_version: Mapped[int] = mapped_column(default=0)
+    #: When the joining link first opened the meeting page (online check-in).
+    join_first_used_at_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(back_populates="registrations")
 

@@ -8,7 +8,7 @@ the change, raised the calendar SEQUENCE where it applies, and flushed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import update
@@ -22,11 +22,11 @@ from webinar.models import (
     RegistrationStatus,
     utc_now,
 )
-from webinar.notifications.kinds import WITH_INVITE, Kind
+from webinar.notifications.kinds import CALENDAR_METHOD, WITH_INVITE, Kind
 from webinar.notifications.outbox import enqueue
 
 
-def _key(registration: Registration, kind: str, sequence: int) -> str:
+def key_for(registration: Registration, kind: str, sequence: int) -> str:
     return f"registration:{registration.id}:{kind}:{sequence}"
 
 
@@ -37,7 +37,7 @@ def booking_confirmed_to_attendee(registration: Registration) -> None:
         registration=registration,
         event=registration.event,
         calendar_sequence=registration.calendar_sequence,
-        dedupe_key=_key(registration, Kind.BOOKING_CONFIRMED, registration.calendar_sequence),
+        dedupe_key=key_for(registration, Kind.BOOKING_CONFIRMED, registration.calendar_sequence),
     )
     reminders_to_attendee(registration)
 
@@ -48,7 +48,7 @@ def added_to_waiting_list_to_attendee(registration: Registration) -> None:
         recipient=registration.email,
         registration=registration,
         event=registration.event,
-        dedupe_key=_key(registration, Kind.ADDED_TO_WAITING_LIST, 0),
+        dedupe_key=key_for(registration, Kind.ADDED_TO_WAITING_LIST, 0),
     )
 
 
@@ -59,55 +59,9 @@ def place_offered_to_attendee(registration: Registration) -> None:
         registration=registration,
         event=registration.event,
         calendar_sequence=registration.calendar_sequence,
-        dedupe_key=_key(registration, Kind.PLACE_OFFERED, registration.calendar_sequence),
+        dedupe_key=key_for(registration, Kind.PLACE_OFFERED, registration.calendar_sequence),
     )
     reminders_to_attendee(registration)
-
-
-def place_requested_to_attendee(registration: Registration) -> None:
-    """At an event by approval: the request arrived; the organisers decide."""
-    enqueue(
-        kind=Kind.PLACE_REQUESTED,
-        recipient=registration.email,
-        registration=registration,
-        event=registration.event,
-        dedupe_key=_key(registration, Kind.PLACE_REQUESTED, 0),
-    )
-
-
-def request_approved_to_attendee(registration: Registration, *, message: str) -> None:
-    """The organisers approved the request: a place, its invitation and reminders."""
-    enqueue(
-        kind=Kind.REQUEST_APPROVED,
-        recipient=registration.email,
-        registration=registration,
-        event=registration.event,
-        calendar_sequence=registration.calendar_sequence,
-        dedupe_key=_key(registration, Kind.REQUEST_APPROVED, registration.calendar_sequence),
-        payload={"message": message},
-    )
-    reminders_to_attendee(registration)
-
-
-def request_declined_to_attendee(registration: Registration, *, message: str) -> None:
-    enqueue(
-        kind=Kind.REQUEST_DECLINED,
-        recipient=registration.email,
-        registration=registration,
-        event=registration.event,
-        dedupe_key=_key(registration, Kind.REQUEST_DECLINED, 0),
-        payload={"message": message},
-    )
-
-
-def request_withdrawn_to_attendee(registration: Registration) -> None:
-    enqueue(
-        kind=Kind.REQUEST_WITHDRAWN,
-        recipient=registration.email,
-        registration=registration,
-        event=registration.event,
-        dedupe_key=_key(registration, Kind.REQUEST_WITHDRAWN, 0),
-    )
 
 
 def already_registered_to_attendee(registration: Registration) -> None:
@@ -131,7 +85,7 @@ def booking_cancelled_to_attendee(
         registration=registration,
         event=registration.event,
         calendar_sequence=registration.calendar_sequence,
-        dedupe_key=_key(registration, Kind.BOOKING_CANCELLED, registration.calendar_sequence),
+        dedupe_key=key_for(registration, Kind.BOOKING_CANCELLED, registration.calendar_sequence),
         payload={WITH_INVITE: had_place, "by_organiser": by_organiser},
     )
 
@@ -151,7 +105,7 @@ def reminders_to_attendee(registration: Registration) -> int:
             registration=registration,
             event=event,
             due_at_utc=due_at,
-            dedupe_key=_key(
+            dedupe_key=key_for(
                 registration, f"{Kind.REMINDER}_{hours}h", registration.calendar_sequence
             ),
             payload={"hours_before": hours},
@@ -185,7 +139,7 @@ def event_changed_to_attendees(registrations: Sequence[Registration], *, event: 
             registration=registration,
             event=event,
             calendar_sequence=registration.calendar_sequence,
-            dedupe_key=_key(registration, Kind.EVENT_CHANGED, registration.calendar_sequence),
+            dedupe_key=key_for(registration, Kind.EVENT_CHANGED, registration.calendar_sequence),
             payload={WITH_INVITE: registration.status == RegistrationStatus.BOOKED},
         )
     for registration in booked:
@@ -204,7 +158,7 @@ def event_cancelled_to_attendees(registrations: Sequence[Registration], *, event
             registration=registration,
             event=event,
             calendar_sequence=registration.calendar_sequence,
-            dedupe_key=_key(registration, Kind.EVENT_CANCELLED, registration.calendar_sequence),
+            dedupe_key=key_for(registration, Kind.EVENT_CANCELLED, registration.calendar_sequence),
             payload={WITH_INVITE: registration.status == RegistrationStatus.BOOKED},
         )
     return len(registrations)
@@ -243,5 +197,67 @@ def details_deleted_to_attendee(registration: Registration, *, sequence: int) ->
             "calendar_uid": registration.calendar_uid,
             "name": registration.name,
             "discreet": registration.discreet,
+            "no_calendar": registration.no_calendar,
         },
     )
+
+
+def joining_link_replaced_to_attendee(registration: Registration) -> None:
+    """The new joining link, in an update of the entry (SEQUENCE already raised)."""
+    enqueue(
+        kind=Kind.JOINING_LINK_REPLACED,
+        recipient=registration.email,
+        registration=registration,
+        event=registration.event,
+        calendar_sequence=registration.calendar_sequence,
+        dedupe_key=key_for(
+            registration, Kind.JOINING_LINK_REPLACED, registration.calendar_sequence
+        ),
+    )
+
+
+def booking_changed_to_attendee(
+    registration: Registration, *, changes: Sequence[str], calendar_method: str | None
+) -> None:
+    """What changed (names of fields, not their values), with any calendar update.
+
+    `calendar_method` is decided by webinar.registrations.changes, which has already
+    raised the SEQUENCE when it is not None.
+    """
+    payload: dict[str, object] = {"changes": list(changes)}
+    if calendar_method is not None:
+        payload[CALENDAR_METHOD] = calendar_method
+    enqueue(
+        kind=Kind.BOOKING_CHANGED,
+        recipient=registration.email,
+        registration=registration,
+        event=registration.event,
+        calendar_sequence=registration.calendar_sequence,
+        payload=payload,
+    )
+
+
+def confirm_new_email_to_attendee(registration: Registration, *, new_email: str) -> None:
+    """A link to the new address; the booking keeps its old one until it is opened."""
+    enqueue(
+        kind=Kind.CONFIRM_NEW_EMAIL,
+        recipient=new_email,
+        registration=registration,
+        event=registration.event,
+        payload={"new_email": new_email},
+    )
+
+
+def follow_up_to_attendees(
+    registrations: Sequence[Registration], *, event: Event, due_at_utc: datetime
+) -> int:
+    """The follow-up after the event; its words are chosen when it is sent."""
+    for registration in registrations:
+        enqueue(
+            kind=Kind.FOLLOW_UP,
+            recipient=registration.email,
+            registration=registration,
+            event=event,
+            due_at_utc=due_at_utc,
+        )
+    return len(registrations)

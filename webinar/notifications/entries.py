@@ -41,9 +41,14 @@ def booking_entry(
     sequence: int,
     sender: tuple[str, str],
     cancelled: bool = False,
+    join_url: str | None = None,
 ) -> CalendarEntry:
-    """One person's calendar entry (UID per booking), discreet when they asked."""
-    join_link = event.joining_link if event.format.is_online else None
+    """One person's calendar entry (UID per booking), discreet when they asked.
+
+    `join_url` is the booking's personal joining link; the meeting's own address never
+    goes into a calendar (docs/safety.md#personal-joining-links).
+    """
+    join_link = join_url if event.format.is_online else None
     if discreet:
         # Calendars are often shared or glanced at: a neutral title, no campaign text,
         # and no link to the event page (its address names the event).

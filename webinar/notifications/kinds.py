@@ -28,11 +28,17 @@ class Kind(enum.StrEnum):
     REQUEST_APPROVED = "request_approved_to_attendee"
     REQUEST_DECLINED = "request_declined_to_attendee"
     REQUEST_WITHDRAWN = "request_withdrawn_to_attendee"
+    JOINING_LINK_REPLACED = "joining_link_replaced_to_attendee"
+    BOOKING_CHANGED = "booking_changed_to_attendee"
+    CONFIRM_NEW_EMAIL = "confirm_new_email_to_attendee"
+    FOLLOW_UP = "follow_up_to_attendee"
 
 
 #: Payload flag: the person has a calendar entry (a booked place), so the email carries
 #: an invite update or a cancellation. People on the waiting list have no entry.
 WITH_INVITE = "with_invite"
+#: Payload key for CalendarPart.AS_QUEUED: "REQUEST", "CANCEL" or absent.
+CALENDAR_METHOD = "calendar_method"
 
 
 class CalendarPart(enum.Enum):
@@ -51,6 +57,9 @@ class CalendarPart(enum.Enum):
     REQUEST_IF_BOOKED = enum.auto()
     #: A cancellation of the entry, for people who held a place.
     CANCEL_IF_BOOKED = enum.auto()
+    #: Whatever the queued change needs (payload CALENDAR_METHOD): an update, a
+    #: cancellation when the person turns calendar entries off, or none.
+    AS_QUEUED = enum.auto()
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,28 @@ KINDS: dict[Kind, EmailRule] = {
     Kind.REQUEST_WITHDRAWN: EmailRule(
         "You’ve withdrawn your request: {title}",
         "Your booking: request withdrawn",
+    ),
+    Kind.JOINING_LINK_REPLACED: EmailRule(
+        "Your new joining link: {title}",
+        "Your booking: new link",
+        calendar=CalendarPart.REQUEST_IF_BOOKED,
+        only_while_active=True,
+        own_entries="change",
+    ),
+    Kind.BOOKING_CHANGED: EmailRule(
+        "Booking changed: {title}",
+        "Your booking: changed",
+        calendar=CalendarPart.AS_QUEUED,
+    ),
+    Kind.CONFIRM_NEW_EMAIL: EmailRule(
+        "Confirm your new email address",
+        "Your booking: confirm your email address",
+        only_while_active=True,
+    ),
+    Kind.FOLLOW_UP: EmailRule(
+        "Thank you for booking: {title}",
+        "Your booking: a follow-up",
+        only_while_active=True,
     ),
 }
 

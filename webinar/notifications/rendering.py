@@ -12,13 +12,23 @@ from typing import Any
 from flask import current_app, render_template
 
 from webinar.extensions import db
+from webinar.feedback.follow_up import follow_up_context
+from webinar.joining.tokens import join_url_for
 from webinar.london_time import govuk_datetime, govuk_when
 from webinar.models import Event, EventStatus, OutboxMessage, Registration, RegistrationStatus
 from webinar.notifications.entries import booking_entry, location_of
 from webinar.notifications.ics import InviteMethod, build_invite
 from webinar.notifications.identity import sender_for
-from webinar.notifications.kinds import WITH_INVITE, CalendarPart, EmailRule, Kind, rule_for
+from webinar.notifications.kinds import (
+    CALENDAR_METHOD,
+    WITH_INVITE,
+    CalendarPart,
+    EmailRule,
+    Kind,
+    rule_for,
+)
 from webinar.notifications.mime import InviteMessage, build_message
+from webinar.registrations.email_tokens import email_change_token
 from webinar.security import manage_token_for
 from webinar.urls import public_url
 
@@ -40,8 +50,19 @@ def render_outbox_message(row: OutboxMessage, *, now: datetime) -> InviteMessage
     payload: dict[str, Any] = dict(row.payload or {})
     discreet = registration.discreet if registration else bool(payload.get("discreet"))
     sender = sender_for(discreet=discreet)
-    method = _calendar_method(rule, payload)
+    no_calendar = registration.no_calendar if registration else bool(payload.get("no_calendar"))
+    method = _calendar_method(rule, payload, no_calendar=no_calendar)
     context = _context(row, registration, event, payload, discreet=discreet)
+    context["no_calendar_note"] = no_calendar and rule.calendar != CalendarPart.NONE
+    if row.kind == Kind.FOLLOW_UP and registration is not None:
+        follow_up = follow_up_context(registration, event)
+        if follow_up is None:
+            return None
+        context.update(follow_up, join_link=None)  # the event is over
+    if row.kind == Kind.CONFIRM_NEW_EMAIL and registration is not None:
+        # Signed when sent, so the link is never stored (docs/safety.md#changing-a-booking).
+        token = email_change_token(registration.calendar_uid, row.recipient)
+        context["confirm_url"] = public_url("registrations.confirm_new_email", token=token)
     # templates/emails/_calendar.*: what the calendar part does and what it cannot do.
     context["invite"] = method
     context["own_entry_note"] = rule.own_entries
@@ -79,6 +100,7 @@ def _invite(
         sequence=row.calendar_sequence or 0,
         sender=sender,
         cancelled=method == "CANCEL",
+        join_url=context["join_link"],
     )
     return build_invite(
         entry,
@@ -107,12 +129,27 @@ def _still_wanted(
         EventStatus.PUBLISHED
     ):
         return False
+    if row.kind == Kind.FOLLOW_UP:
+        return registration.status == RegistrationStatus.BOOKED
     if row.kind == Kind.REMINDER:
-        return registration.status == RegistrationStatus.BOOKED and event.starts_at_utc > now
+        # Checked when sent, so turning reminders off or on again needs no bookkeeping.
+        return (
+            registration.status == RegistrationStatus.BOOKED
+            and not registration.no_reminders
+            and event.starts_at_utc > now
+        )
     return True
 
 
-def _calendar_method(rule: EmailRule, payload: dict[str, Any]) -> InviteMethod | None:
+def _calendar_method(
+    rule: EmailRule, payload: dict[str, Any], *, no_calendar: bool
+) -> InviteMethod | None:
+    if rule.calendar == CalendarPart.AS_QUEUED:
+        queued = payload.get(CALENDAR_METHOD)
+        return "REQUEST" if queued == "REQUEST" else "CANCEL" if queued == "CANCEL" else None
+    if no_calendar:
+        # "Do not add this to my calendar": no email carries a calendar part.
+        return None
     has_entry = bool(payload.get(WITH_INVITE, True))
     if rule.calendar == CalendarPart.REQUEST or (
         rule.calendar == CalendarPart.REQUEST_IF_BOOKED and has_entry
@@ -153,7 +190,9 @@ def _context(
         delete_url = public_url("registrations.delete_details", token=token)
     join_link = None
     if booked and event.format.is_online and event.status == EventStatus.PUBLISHED:
-        join_link = event.joining_link
+        # The booking's own address, never the meeting's (docs/safety.md#personal-joining-links).
+        assert registration is not None
+        join_link = join_url_for(registration)
     return {
         "name": registration.name if registration else str(payload.get("name", "")),
         "event": event,

@@ -41,6 +41,9 @@ class AuditAction(enum.StrEnum):
     FORM_QUESTION_ADDED = "form_question_added"
     FORM_QUESTION_CHANGED = "form_question_changed"
     FORM_QUESTION_REMOVED = "form_question_removed"
+    JOINING_LINK_REPLACED = "joining_link_replaced"
+    FOLLOW_UP_SCHEDULED = "follow_up_scheduled"
+    FEEDBACK_EXPORTED = "feedback_exported"
 
     @property
     def label(self) -> str:

@@ -6,13 +6,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from webinar.extensions import db
 from webinar.london_time import to_london
 from webinar.models import (
     Event,
     EventStatus,
+    FeedbackAnswer,
     Registration,
     RegistrationStatus,
 )
@@ -26,6 +27,8 @@ class EventFigures:
     booked: int
     waiting: int
     attended: int | None  # None until the event has started
+    #: Anonymous feedback answers (docs/safety.md#anonymous-feedback).
+    feedback: int = 0
 
     @property
     def fill_rate(self) -> int:
@@ -42,12 +45,14 @@ def event_figures(*, now: datetime) -> list[EventFigures]:
     ).all()
     counts = _counts_by_event_and_status()
     attended = _attended_by_event()
+    feedback = _feedback_by_event()
     return [
         EventFigures(
             event=event,
             booked=counts.get((event.id, RegistrationStatus.BOOKED), 0),
             waiting=counts.get((event.id, RegistrationStatus.WAITING), 0),
             attended=attended.get(event.id, 0) if event.starts_at_utc <= now else None,
+            feedback=feedback.get(event.id, 0),
         )
         for event in events
     ]
@@ -66,8 +71,21 @@ def _attended_by_event() -> dict[int, int]:
     rows = db.session.execute(
         select(Registration.event_id, func.count())
         .where(Registration.status == RegistrationStatus.BOOKED)
-        .where(Registration.attended_at_utc.is_not(None))
+        # Checked in at the door, or joined online through their own link.
+        .where(
+            or_(
+                Registration.attended_at_utc.is_not(None),
+                Registration.join_first_used_at_utc.is_not(None),
+            )
+        )
         .group_by(Registration.event_id)
+    ).all()
+    return {event_id: int(count) for event_id, count in rows}
+
+
+def _feedback_by_event() -> dict[int, int]:
+    rows = db.session.execute(
+        select(FeedbackAnswer.event_id, func.count()).group_by(FeedbackAnswer.event_id)
     ).all()
     return {event_id: int(count) for event_id, count in rows}
 

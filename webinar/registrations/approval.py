@@ -13,7 +13,7 @@ from datetime import datetime
 
 from webinar.extensions import db
 from webinar.models import Registration, RegistrationStatus
-from webinar.notifications import emails
+from webinar.notifications import request_emails
 from webinar.registrations.places import NoPlaceLeft, take_place
 from webinar.registrations.transitions import StatusChanged, change_status
 
@@ -36,7 +36,7 @@ def approve_request(*, registration: Registration, message: str, now: datetime) 
             )
     except StatusChanged:
         raise NotRequested from None
-    emails.request_approved_to_attendee(registration, message=message)
+    request_emails.request_approved_to_attendee(registration, message=message)
 
 
 def decline_request(*, registration: Registration, message: str, now: datetime) -> None:
@@ -51,4 +51,4 @@ def decline_request(*, registration: Registration, message: str, now: datetime) 
         )
     except StatusChanged:
         raise NotRequested from None
-    emails.request_declined_to_attendee(registration, message=message)
+    request_emails.request_declined_to_attendee(registration, message=message)

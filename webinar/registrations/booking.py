@@ -20,7 +20,7 @@ from webinar.models import (
     Registration,
     RegistrationStatus,
 )
-from webinar.notifications import emails
+from webinar.notifications import emails, request_emails
 from webinar.notifications.kinds import Kind
 from webinar.registrations.booking_codes import new_booking_code
 from webinar.registrations.places import NoPlaceLeft, lock_published_event, take_place
@@ -83,7 +83,7 @@ def register_for_event(
         return _already_registered(existing, question=question, now=now)
     _store_question(event, question, now=now)
     if registration.status == RegistrationStatus.REQUESTED:
-        emails.place_requested_to_attendee(registration)
+        request_emails.place_requested_to_attendee(registration)
         return RegistrationOutcome.REQUESTED
     if registration.status == RegistrationStatus.BOOKED:
         emails.booking_confirmed_to_attendee(registration)

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from webinar.extensions import db
 from webinar.models import OutboxMessage, OutboxStatus, Registration, RegistrationStatus
-from webinar.notifications import emails
+from webinar.notifications import emails, request_emails
 from webinar.notifications.kinds import WITH_INVITE, Kind
 from webinar.registrations.places import lock_event, release_place
 from webinar.registrations.transitions import StatusChanged, change_status, lock_registration
@@ -39,7 +39,7 @@ def cancel_registration(
         return False
     had_place = status == RegistrationStatus.BOOKED
     if status == RegistrationStatus.REQUESTED:
-        emails.request_withdrawn_to_attendee(registration)
+        request_emails.request_withdrawn_to_attendee(registration)
     else:
         emails.booking_cancelled_to_attendee(
             registration, had_place=had_place, by_organiser=by_organiser

@@ -18,6 +18,7 @@ from webinar.form_fields import (
     email_field,
     name_field,
 )
+from webinar.registrations.change_forms import no_calendar_field, no_reminders_field
 from webinar.validators import PlainText, strip_whitespace
 from webinar.widgets import CheckboxInput
 
@@ -67,6 +68,8 @@ class RegistrationForm(FlaskForm):
         description="Emails will come from “Bookings” with the subject “Your booking”, and "
         "calendar entries will have a neutral title, so they do not mention this campaign.",
     )
+    no_calendar = no_calendar_field()
+    no_reminders = no_reminders_field()
     consent = BooleanField(
         "I have read the privacy notice and agree to my details being used to manage my booking",
         widget=CheckboxInput(),

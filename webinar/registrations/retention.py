@@ -10,7 +10,15 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 
 from webinar.extensions import db
-from webinar.models import Event, FormAnswer, OutboxMessage, Question, Registration, utc_now
+from webinar.models import (
+    Event,
+    FeedbackAnswer,
+    FormAnswer,
+    OutboxMessage,
+    Question,
+    Registration,
+    utc_now,
+)
 from webinar.security import hash_token, new_token
 
 #: Marks an address whose owner's data has been removed; `.invalid` can never be delivered
@@ -63,6 +71,12 @@ def purge_personal_data(*, now: datetime, retention_days: int) -> PurgeResult:
         delete(Question).where(Question.event_id.in_(event_ids))
     ).rowcount  # type: ignore[attr-defined]
     db.session.execute(update(Event).where(Event.id.in_(event_ids)).values(joining_link=None))
+    # Free text may name someone; the scores stay for reporting (docs/safety.md#anonymous-feedback).
+    db.session.execute(
+        update(FeedbackAnswer)
+        .where(FeedbackAnswer.event_id.in_(event_ids))
+        .values(what_to_change=None)
+    )
     return PurgeResult(
         events=len(event_ids), registrations=len(registrations), questions=int(questions or 0)
     )

@@ -100,14 +100,26 @@ class EventForm(FlaskForm):
         "Joining link (for online events)",
         widget=GovTextInput(),
         filters=[strip_whitespace],
-        description="Only sent to people who register, never shown on the public pages. "
-        "People who asked for discreet messages get it too, so use a link that does not "
+        description="Never shown on the public pages or sent in emails: each person booked "
+        "gets their own joining link, which opens this one around the start time. You can "
+        "change it at any time without anyone’s link changing. Use a link that does not "
         "name the campaign.",
         validators=[
             Optional(),
             Length(max=500, message="Joining link must be 500 characters or fewer"),
             URL(message="Enter a joining link in the correct format, like https://example.com"),
             HttpsOnly("Enter a joining link that starts with https://"),
+        ],
+    )
+    join_opens_minutes_before = WholeNumberField(
+        "Minutes before the start that joining links open (for online events)",
+        widget=GovTextInput(),
+        message="Minutes before the start must be a whole number, like 15",
+        description="Each person’s own joining link opens the meeting from this many minutes "
+        "before the start until the end. Leave blank for 15.",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=240, message="Minutes before the start must be 240 or fewer"),
         ],
     )
     hosted_by = _text("Run by", "who runs the event", 200)
@@ -195,7 +207,12 @@ class EventForm(FlaskForm):
             ),
             accessibility_information=self.accessibility_information.data or "",
             discreet_title=self.discreet_title.data or "",
+            join_opens_minutes_before=_minutes_or_default(self.join_opens_minutes_before.data),
         )
+
+
+def _minutes_or_default(value: Any) -> int:
+    return 15 if value is None or value == "" else int(value)
 
 
 def _required_instant(day: Any, text: str | None) -> datetime:

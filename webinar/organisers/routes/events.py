@@ -42,7 +42,10 @@ def list_events() -> str:
 @blueprint.route("/events/new", methods=["GET", "POST"])
 @role_required(*EVENT_ROLES)
 def create_event_page() -> str | Response:
-    form = EventForm(data={"discreet_title": "Appointment", "capacity": None}, now=utc_now())
+    form = EventForm(
+        data={"discreet_title": "Appointment", "capacity": None, "join_opens_minutes_before": 15},
+        now=utc_now(),
+    )
     if form.validate_on_submit():
         event = create_event(details=form.details(), organiser=current_organiser())
         db.session.commit()

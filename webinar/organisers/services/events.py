@@ -44,10 +44,13 @@ class EventDetails:
     registration_closes_at_utc: datetime | None
     accessibility_information: str
     discreet_title: str
+    join_opens_minutes_before: int = 15
 
 
 #: Changes that put a different time or place in people's calendars (RFC 5545 SEQUENCE).
-CALENDAR_FIELDS = ("starts_at_utc", "ends_at_utc", "venue", "joining_link", "format")
+#: Not the meeting URL: calendars and emails carry each person's own joining link, which
+#: stays the same when the meeting moves (docs/safety.md#personal-joining-links).
+CALENDAR_FIELDS = ("starts_at_utc", "ends_at_utc", "venue", "format")
 
 
 def _slug_for(title: str) -> str:

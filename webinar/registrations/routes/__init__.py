@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from webinar.registrations.routes import deletion, manage, register  # noqa: F401
+from webinar.registrations.routes import (  # noqa: F401
+    changes,
+    deletion,
+    email_change,
+    manage,
+    register,
+)
 from webinar.registrations.routes.blueprint import blueprint
 
 __all__ = ["blueprint"]

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from webinar.database import survives_lost_connection
 from webinar.extensions import db
+from webinar.joining.tokens import join_url_for
 from webinar.lookups import booking_or_404
 from webinar.models import EventStatus, Registration, RegistrationStatus, utc_now
 from webinar.qr_codes import qr_code_svg
@@ -19,6 +20,10 @@ from webinar.registrations.routes.blueprint import blueprint
 @blueprint.get("/booking/<token>")
 def manage_booking(token: str) -> str:
     registration = booking_or_404(token)
+    had_join_hash = registration.join_token_hash is not None
+    join_url = join_url_for(registration)
+    if not had_join_hash:
+        db.session.commit()  # A booking from before joining links gets its link stored.
     return render_template(
         "registrations/manage_booking.html",
         registration=registration,
@@ -26,6 +31,7 @@ def manage_booking(token: str) -> str:
         token=token,
         statuses=RegistrationStatus,
         booking_qr_code=_booking_qr_code(registration),
+        join_url=join_url,
     )
 
 

@@ -17,10 +17,12 @@ from webinar.registrations.booking import (
     RegistrationOutcome,
     register_for_event,
 )
+from webinar.registrations.changes import record_new_booking_choices
 from webinar.registrations.forms import RegistrationForm
 from webinar.registrations.places import NoPlaceLeft
 from webinar.registrations.routes.blueprint import blueprint
 from webinar.security import minimum_duration
+from webinar.validators import normalise_email
 
 
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -47,6 +49,12 @@ def register(slug: str) -> str | Response:
                 if outcome != RegistrationOutcome.ALREADY_REGISTERED:
                     # A repeat registration keeps the answers given the first time.
                     keep_answers(event=event, questions=questions, form=form)
+                    record_new_booking_choices(
+                        event_id=event.id,
+                        email=normalise_email(form.email.data or ""),
+                        no_calendar=bool(form.no_calendar.data),
+                        no_reminders=bool(form.no_reminders.data),
+                    )
                 db.session.commit()
         except (RegistrationClosed, NoPlaceLeft):
             # It closed or filled up while the form was open: the event page says which.

@@ -1,0 +1,1 @@
+"""After an event: the follow-up email and anonymous feedback."""

@@ -1,0 +1,1 @@
+"""Personal joining links: one address per booking that opens the meeting in its window."""
