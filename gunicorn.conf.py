@@ -2,7 +2,66 @@
 
 Access logs must never hold a manage link's token (a bearer credential), so the access
 logger redacts /booking/<token> paths wherever they appear (request line, Referer...).
+
+Every number below can be changed without editing this file through a GUNICORN_*
+environment variable (GUNICORN_WORKERS, GUNICORN_THREADS...); options given on the command
+line win over both.
 """
+
+from __future__ import annotations
+
+import os
+
+
+def _number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+_cpus = os.cpu_count() or 1
 
 logger_class = "webinar.gunicorn_logging.RedactingLogger"
 accesslog = "-"
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Threads, not a sync worker: a registration waits out its timing floor (100 ms, see
+# docs/safety.md#response-timing) and every request waits on PostgreSQL; with gthread that
+# wait holds one thread, not a whole process. Not gevent/eventlet: they need monkey
+# patching that psycopg 3 and Flask-SQLAlchemy's scoped sessions do not count on, whereas
+# plain threads are what both support (one session and one pooled connection per thread).
+worker_class = "gthread"
+# One process per core (the GIL lets one thread of a process run at a time, so more
+# processes than cores only adds memory); threads cover the waiting. Each thread can hold
+# one database connection: keep workers x threads within PostgreSQL's max_connections and
+# threads within the engine's pool (pool_size 5 + max_overflow 10 by default).
+workers = _number("GUNICORN_WORKERS", _cpus)
+threads = _number("GUNICORN_THREADS", 8)
+
+# The slowest legitimate request is an organiser's XLSX export of a very large event
+# (seconds, streamed); with gthread the timeout only fires when a worker's main loop stops
+# answering the arbiter (a stuck process), so it can stay well above that.
+timeout = _number("GUNICORN_TIMEOUT", 60)
+# On restart or deploy, requests in flight (an export, a registration) get this long to
+# finish before the worker is killed.
+graceful_timeout = _number("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Behind a proxy that keeps connections open to us.
+keepalive = _number("GUNICORN_KEEPALIVE", 5)
+
+# Recycle workers now and then so a slow leak cannot grow forever; the jitter stops every
+# worker restarting at once.
+max_requests = _number("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = _number("GUNICORN_MAX_REQUESTS_JITTER", 500)
+
+# Never preload: the app would be imported (and a database engine possibly connected) in
+# the arbiter, and forked workers would share its sockets.
+preload_app = False
+
+# Gunicorn 23+ listens on a control socket, by default ~/.gunicorn/gunicorn.ctl: two
+# services run by one user (this site and another, or two instances of it) would fight
+# over that one path. Off unless GUNICORN_CONTROL_SOCKET names a path for this service.
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "").strip()
+if _control_socket:
+    control_socket = _control_socket
+else:
+    control_socket_disable = True
