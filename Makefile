@@ -5,7 +5,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 export FLASK_APP := app.py
 
-.PHONY: install run test lint audit assets system-packages clean
+.PHONY: install run test lint audit bench assets system-packages clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ test: system-packages lint
 # skipped or the service is unreachable, instead of passing without checking.
 audit: $(BIN)/.installed
 	$(BIN)/python scripts/audit.py
+
+# The site under its production settings (gunicorn.conf.py, PostgreSQL, demo data) against
+# a minimal Flask app, in the same run (docs/benchmarks.md). Needs PostgreSQL at
+# BENCH_POSTGRES; makes and drops its own database; loopback only, about a minute.
+BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
+bench: $(BIN)/.installed
+	$(BIN)/python scripts/benchmark.py --postgres $(BENCH_POSTGRES)
 
 clean:
 	rm -rf $(VENV) node_modules static/govuk .pytest_cache .mypy_cache .ruff_cache
