@@ -29,6 +29,7 @@ def test_the_command_loads_the_campaign(app: Flask) -> None:
 
 def test_the_campaign_has_the_webinar_and_a_mix_of_formats(app: Flask) -> None:
     load_demo_data(today=date(2026, 11, 28))
+    db.session.commit()
 
     events = db.session.scalars(select(Event)).all()
 
@@ -69,6 +70,7 @@ def test_a_newcomer_sees_a_drop_in_ahead_and_a_full_event_with_a_waiting_list(
     app: Flask,
 ) -> None:
     load_demo_data(today=date(2026, 11, 28))
+    db.session.commit()
 
     page = check_page(app.test_client().get("/"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from webinar.extensions import db
 from webinar.london_time import to_london
 from webinar.models import utc_now
 
@@ -15,6 +16,7 @@ def demo_data_command() -> None:
     from webinar.demo import load_demo_data
 
     added = load_demo_data(today=to_london(utc_now()).date())
+    db.session.commit()
     click.echo(f"Added {added} demo events." if added else "Demo events already loaded.")
 
 

@@ -212,7 +212,7 @@ def load_demo_data(*, today: date) -> int:
         )
         _add_demo_people(demo)
         added += 1
-    db.session.commit()
+    db.session.flush()
     return added
 
 

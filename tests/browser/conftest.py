@@ -137,6 +137,7 @@ def live_server(
     with app.app_context():
         db.create_all()
         load_demo_data(today=datetime.now(LONDON).date())
+        db.session.commit()
         webinar = db.session.scalars(select(Event).where(Event.accepts_questions)).one()
         # A second event on the webinar's day, so the listing has a day with two events.
         Factory().event(

@@ -68,6 +68,7 @@ def send_command(forever: bool) -> None:
         try:
             if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
                 purge_old_messages()
+                db.session.commit()
                 last_purge = time.monotonic()
             report = send_due_messages()
             if report.handled:
@@ -92,7 +93,9 @@ def _sleep(seconds: float, flag: _StopFlag) -> None:
 @outbox_group.command("purge")
 def purge_command() -> None:
     """Delete sent, dropped and failed emails older than SENT_EMAIL_RETENTION_DAYS."""
-    click.echo(f"Purged {purge_old_messages()} emails.")
+    purged = purge_old_messages()
+    db.session.commit()
+    click.echo(f"Purged {purged} emails.")
 
 
 @outbox_group.command("status")

@@ -32,7 +32,6 @@ def purge_old_messages(*, now: datetime | None = None) -> int:
         )
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     purged = int(result.rowcount)  # type: ignore[attr-defined]
     for path in _eml_files():
         if _written_at(path) < cutoff:
