@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec
 
-from flask import Flask, current_app, g, make_response, request
+from flask import Flask, current_app, g, make_response, request, session
 from sqlalchemy import exists, select, update
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -146,6 +146,7 @@ def cached_page(view: Callable[P, Any]) -> Callable[P, BaseResponse]:
 
     @functools.wraps(view)
     def serve(*args: P.args, **kwargs: P.kwargs) -> BaseResponse:
+        g.pop("page_valid_until", None)
         version = current_version() if _cacheable_request() else None
         if version is None:
             return _conditional(make_response(view(*args, **kwargs)))
@@ -181,6 +182,9 @@ def _page_from(response: BaseResponse, *, now: datetime) -> CachedPage | None:
         or response.direct_passthrough
         or response.is_streamed
         or "Set-Cookie" in response.headers
+        # Flask writes the session cookie only after this, so look at the session itself.
+        or session.modified
+        or session
     ):
         return None
     body = response.get_data()
