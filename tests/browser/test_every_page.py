@@ -15,6 +15,7 @@ SITE_PAGES = [
     "/cookies",
     "/help-and-support",
     "/staying-safe-online",
+    "/calendar",
 ]
 
 
