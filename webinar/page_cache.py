@@ -107,37 +107,40 @@ class CachedPage:
 
 
 class PageStore:
-    """The pages of one worker process, for the newest version it has seen."""
+    """The pages of one worker process, all stored under the one version it holds now.
+
+    A request that read another version empties it and holds that one (a newer version,
+    or an older one after the database was restored from a backup). A page is stored only
+    under the version its request read, so none is ever served for another version; a
+    request that read the old version just as the new one arrived can only cost a render.
+    """
 
     def __init__(self, max_pages: int = MAX_PAGES) -> None:
         self._pages: OrderedDict[tuple[str, str], CachedPage] = OrderedDict()
-        self._version = -1
+        self._version: int | None = None
         self._max_pages = max_pages
         self._lock = threading.Lock()
 
     def get(self, key: tuple[str, str], *, version: int, now: datetime) -> CachedPage | None:
         with self._lock:
-            self._see(version)
+            if version != self._version:
+                self._pages.clear()
+                self._version = version
+                return None
             page = self._pages.get(key)
-            if page is None or version != self._version or page.expires_at_utc <= now:
+            if page is None or page.expires_at_utc <= now:
                 return None
             self._pages.move_to_end(key)
             return page
 
     def put(self, key: tuple[str, str], page: CachedPage, *, version: int) -> None:
         with self._lock:
-            self._see(version)
             if version != self._version:
-                return  # rendered from a version already replaced
+                return  # another request has seen a different version since
             self._pages[key] = page
             self._pages.move_to_end(key)
             while len(self._pages) > self._max_pages:
                 self._pages.popitem(last=False)
-
-    def _see(self, version: int) -> None:
-        if version > self._version:
-            self._pages.clear()
-            self._version = version
 
 
 P = ParamSpec("P")
