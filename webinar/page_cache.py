@@ -164,6 +164,7 @@ def cached_page(view: Callable[P, Any]) -> Callable[P, BaseResponse]:
 
     @functools.wraps(view)
     def serve(*args: P.args, **kwargs: P.kwargs) -> BaseResponse:
+        # Set by this view only: `g` can outlive one request (Flask's test client).
         g.pop("page_valid_until", None)
         version = current_version() if _cacheable_request() else None
         if version is None:
