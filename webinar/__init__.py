@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from webinar import cli, errors, filters, security
+from webinar import cli, errors, page_cache, security, templating
 from webinar.config import is_development, load_config
 from webinar.database import configure_engine_events
 from webinar.extensions import csrf, db, limiter, login_manager, mail, migrate
@@ -19,7 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, templates, blueprints, errors, commands."""
-    app = Flask(
+    app = templating.WebinarFlask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -27,11 +25,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     _bind_extensions(app)
-    _configure_templates(app)
+    templating.configure(app, PROJECT_ROOT / "templates")
     security.register_url_converters(app)
     _register_blueprints(app)
     errors.register(app)
     security.register(app)
+    page_cache.register(app)
     cli.register(app)
     return app
 
@@ -46,25 +45,6 @@ def _bind_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     import webinar.organisers.login  # noqa: F401  (registers the user loader)
-
-
-def _configure_templates(app: Flask) -> None:
-    # Our templates first, then the GOV.UK macros under their package names.
-    app.jinja_loader = ChoiceLoader(
-        [
-            FileSystemLoader(str(PROJECT_ROOT / "templates")),
-            PrefixLoader(
-                {
-                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-                }
-            ),
-        ]
-    )
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-    WTFormsHelpers(app)
-    filters.register(app)
 
 
 def _register_blueprints(app: Flask) -> None:

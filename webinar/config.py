@@ -59,6 +59,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # say whether the address was new or already registered (docs/safety.md#response-timing).
         "REGISTRATION_MINIMUM_RESPONSE_MS": 100,
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Public pages are served from each worker's memory for at most this many seconds;
+        # any change to what they show ends that at once, on every server (0: no cache;
+        # docs/architecture.md#public-page-cache).
+        "PAGE_CACHE_SECONDS": 60,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from webinar.extensions import db
 from webinar.london_time import LONDON
 from webinar.models import Event, EventFormat, EventStatus, RegistrationStatus, utc_now
+from webinar.page_cache import public_pages_changed
 from webinar.registrations.booking import new_registration
 
 CAMPAIGN_START = (11, 25)
@@ -212,6 +213,7 @@ def load_demo_data(*, today: date) -> int:
         )
         _add_demo_people(demo)
         added += 1
+    public_pages_changed()
     db.session.flush()
     return added
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, g, request
+from flask import Flask, Response, abort, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
@@ -31,19 +31,39 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def csp_nonce() -> str:
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    nonce: str = g.csp_nonce
-    return nonce
+#: The page template whose one inline script (GOV.UK Frontend's "js-enabled" line) the
+#: content security policy allows by its hash.
+PAGE_TEMPLATE = "govuk_frontend_jinja/template.html"
+INLINE_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.DOTALL)
+
+
+def inline_script_hashes(app: Flask) -> list[str]:
+    """CSP sources for the inline scripts of the page template, hashed from its own text.
+
+    Hashes, not a nonce: a page is then the same for every visitor and can be cached
+    (docs/safety.md#content-security-policy). Read from the template that renders the
+    script, so a GOV.UK Frontend upgrade that changes it cannot leave a stale hash.
+    """
+    loader = app.jinja_env.loader
+    assert loader is not None
+    source = loader.get_source(app.jinja_env, PAGE_TEMPLATE)[0]
+    hashes = []
+    for script in INLINE_SCRIPT.findall(source):
+        if "{{" in script or "{%" in script:
+            # Text that changes per render has no fixed hash: refuse to start.
+            raise RuntimeError(f"An inline script in {PAGE_TEMPLATE} is not fixed text")
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    return hashes
 
 
 def _set_headers(response: Response) -> Response:
     # No third parties in the page (docs/safety.md#no-third-parties); GOV.UK Frontend's
-    # one inline script carries the nonce.
+    # one inline script is allowed by its hash, nothing else inline.
+    scripts = " ".join(["'self'", *current_app.extensions["csp_script_hashes"]])
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
-        f"script-src 'self' 'nonce-{csp_nonce()}'; "
+        f"script-src {scripts}; "
         "style-src 'self'; img-src 'self' data:; font-src 'self'; "
         "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
         "base-uri 'none'; object-src 'none'"
@@ -123,7 +143,7 @@ def register(app: Flask) -> None:
     app.before_request(_refuse_non_form_bodies)
     app.before_request(_refuse_unstorable_input)
     app.after_request(_set_headers)
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.extensions["csp_script_hashes"] = inline_script_hashes(app)
     trust_proxies(app)
     # Flask's "Exception on <path>" and the development server's request lines.
     install_log_filter(app.logger)

@@ -44,6 +44,22 @@ def availability(event: Event, *, now: datetime) -> Availability:
     return Availability.PLACES_LEFT
 
 
+def next_change_utc(events: list[Event], *, now: datetime) -> datetime | None:
+    """When the availability of any of these events next changes by the clock alone."""
+    moments = [
+        moment
+        for event in events
+        for moment in (
+            event.registration_opens_at_utc,
+            event.registration_closes_at_utc,
+            event.starts_at_utc,
+            event.ends_at_utc,
+        )
+        if moment is not None and moment > now
+    ]
+    return min(moments, default=None)
+
+
 def accepts_registrations(event: Event, *, now: datetime) -> bool:
     return availability(event, now=now) in (
         Availability.PLACES_LEFT,

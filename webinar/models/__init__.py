@@ -5,6 +5,7 @@ from webinar.models.feedback import FeedbackAnswer, FeedbackUsed, FollowUp
 from webinar.models.form_questions import AnswerKind, FormAnswer, FormQuestion
 from webinar.models.organisers import AuditEntry, Organiser, OrganiserRole, RecoveryCode
 from webinar.models.outbox import OutboxMessage, OutboxStatus
+from webinar.models.page_version import PageVersion
 from webinar.models.registrations import (
     Question,
     QuestionStatus,
@@ -31,6 +32,7 @@ __all__ = [
     "OrganiserSession",
     "OutboxMessage",
     "OutboxStatus",
+    "PageVersion",
     "Question",
     "QuestionStatus",
     "RecoveryCode",

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from webinar.extensions import db
 from webinar.models import Event, EventStatus, Registration, RegistrationStatus
 from webinar.notifications import emails
+from webinar.page_cache import public_pages_changed
 
 
 class EventCancelled(Exception):
@@ -35,6 +36,7 @@ def cancel_event(event: Event) -> int:
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise EventCancelled
+    public_pages_changed()
     registrations = _raise_sequences(event)
     return emails.event_cancelled_to_attendees(registrations, event=event)
 

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from webinar.extensions import db
 from webinar.models import Event, EventStatus, Registration, RegistrationStatus
 from webinar.notifications import emails
+from webinar.page_cache import places_changed
 from webinar.registrations.transitions import change_status
 
 
@@ -52,7 +53,10 @@ def take_place(event_id: int, *, open_at: datetime | None = None) -> bool:
         .values(places_taken=Event.places_taken + 1)
         .execution_options(synchronize_session="fetch")
     )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    taken = bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    if taken:
+        places_changed(event_id)
+    return taken
 
 
 def lock_published_event(event_id: int, *, open_at: datetime | None = None) -> bool:
@@ -101,6 +105,7 @@ def release_place(*, event_id: int, now: datetime) -> None:
         .values(places_taken=Event.places_taken - 1)
         .execution_options(synchronize_session="fetch")
     )
+    places_changed(event_id)
     promote_from_waiting_list(event_id=event_id, now=now)
 
 

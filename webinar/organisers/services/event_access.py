@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from webinar.models import Event, EventAccess, Organiser
 from webinar.organisers.audit import AuditAction, record
+from webinar.page_cache import public_pages_changed
 
 
 def change_access(
@@ -18,6 +19,7 @@ def change_access(
         details.append("new access code")
     event.access = access
     event.access_code = code
+    public_pages_changed()
     # The code is not written to the log: the log is for who did what, not a way to get in.
     record(
         AuditAction.EVENT_ACCESS_CHANGED,

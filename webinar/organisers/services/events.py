@@ -13,6 +13,7 @@ from webinar.extensions import db
 from webinar.models import Event, EventFormat, EventStatus, Organiser, RegistrationStatus
 from webinar.organisers.audit import AuditAction, record
 from webinar.organisers.queries import count_active_registrations, count_registrations
+from webinar.page_cache import public_pages_changed
 from webinar.registrations import event_changes, places
 from webinar.registrations.event_changes import EventCancelled
 from webinar.registrations.places import promote_from_waiting_list
@@ -122,6 +123,7 @@ def update_event(
     changed = [name for name, value in asdict(details).items() if getattr(event, name) != value]
     for name, value in asdict(details).items():
         setattr(event, name, value)
+    public_pages_changed()
     emailed = 0
     if notify:
         emailed = event_changes.event_changed(event)
@@ -183,5 +185,6 @@ def _change_status(event: Event, *, to: EventStatus, expected: EventStatus) -> b
         .values(status=to)
         .execution_options(synchronize_session=False)
     )
+    public_pages_changed()
     db.session.refresh(event)
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]

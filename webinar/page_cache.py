@@ -1,0 +1,231 @@
+"""Public pages served from a cache, and the version that says when it is stale.
+
+The design and its reasons are in docs/architecture.md#public-page-cache; what keeps it
+safe for people who share a device is in docs/safety.md#cached-pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, ParamSpec
+
+from flask import Flask, current_app, g, make_response, request, session
+from sqlalchemy import exists, text, update
+from werkzeug.wrappers import Response as BaseResponse
+
+from webinar.extensions import db
+from webinar.models import Event, PageVersion, utc_now
+from webinar.models.page_version import ROW_ID
+
+#: Pages kept per worker process; the least recently used goes first.
+MAX_PAGES = 500
+
+#: Added by social media, newsletters and ad links to every shared link: never read by a
+#: page, so a visitor arriving from a campaign post gets the cached page.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "msclkid",
+        "dclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
+        "utm_id",
+    }
+)
+
+#: Kept from the view's response; the security headers are added to every response anyway.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control")
+
+
+def public_pages_changed() -> None:
+    """Something an anonymous visitor sees has changed: in the caller's transaction."""
+    db.session.execute(
+        update(PageVersion)
+        .where(PageVersion.id == ROW_ID)
+        .values(version=PageVersion.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def places_changed(event_id: int) -> None:
+    """A place was taken or given back: the pages change only if the event filled or had
+    been full (the pages never say how many places are left, docs/safety.md#no-enumeration).
+
+    Checked in the same statement, so a surge of bookings that leaves places free never
+    empties the cache; raised one booking early (one place left), which is harmless.
+    """
+    almost_full = exists().where(Event.id == event_id, Event.places_taken >= Event.capacity - 1)
+    db.session.execute(
+        update(PageVersion)
+        .where(PageVersion.id == ROW_ID)
+        .where(almost_full)
+        .values(version=PageVersion.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+#: Plain SQL: read on every cacheable request, so it skips building an ORM statement.
+_READ_VERSION = text("SELECT version FROM page_version WHERE id = :id")
+
+
+def current_version() -> int | None:
+    """The version now: one primary-key read, so a change through any server is seen.
+
+    Made before the view reads anything, so a page is never newer-keyed than its data.
+    On PostgreSQL in autocommit, on a connection of its own: no BEGIN and no ROLLBACK,
+    half the round trips of a cache hit (docs/benchmarks.md#public-page-cache); the
+    view's own reads, on a miss, come later and so see at least this version's changes.
+    SQLite has no network to save, and its transactions begin IMMEDIATE: the view's
+    session reads it there.
+    """
+    if db.engine.dialect.name == "sqlite":
+        version: int | None = db.session.scalar(_READ_VERSION, {"id": ROW_ID})
+        return version
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        version = connection.scalar(_READ_VERSION, {"id": ROW_ID})
+        return version
+
+
+def valid_until(moment: datetime | None) -> None:
+    """The page changes by itself at `moment` (registration opens, the event starts...)."""
+    if moment is not None:
+        earliest: datetime | None = g.get("page_valid_until")
+        g.page_valid_until = moment if earliest is None else min(earliest, moment)
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+    expires_at_utc: datetime
+
+    def response(self) -> BaseResponse:
+        response = current_app.response_class(self.body, status=200, headers=list(self.headers))
+        response.set_etag(self.etag)
+        return response
+
+
+class PageStore:
+    """The pages of one worker process, all stored under the one version it holds now.
+
+    A request that read another version empties it and holds that one (a newer version,
+    or an older one after the database was restored from a backup). A page is stored only
+    under the version its request read, so none is ever served for another version; a
+    request that read the old version just as the new one arrived can only cost a render.
+    """
+
+    def __init__(self, max_pages: int = MAX_PAGES) -> None:
+        self._pages: OrderedDict[tuple[str, str], CachedPage] = OrderedDict()
+        self._version: int | None = None
+        self._max_pages = max_pages
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str], *, version: int, now: datetime) -> CachedPage | None:
+        with self._lock:
+            if version != self._version:
+                self._pages.clear()
+                self._version = version
+                return None
+            page = self._pages.get(key)
+            if page is None or page.expires_at_utc <= now:
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple[str, str], page: CachedPage, *, version: int) -> None:
+        with self._lock:
+            if version != self._version:
+                return  # another request has seen a different version since
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self._max_pages:
+                self._pages.popitem(last=False)
+
+
+P = ParamSpec("P")
+
+
+def cached_page(view: Callable[P, Any]) -> Callable[P, BaseResponse]:
+    """Serve a public page from the cache to anonymous visitors; ETag and 304 for all."""
+
+    @functools.wraps(view)
+    def serve(*args: P.args, **kwargs: P.kwargs) -> BaseResponse:
+        # Set by this view only: `g` can outlive one request (Flask's test client).
+        g.pop("page_valid_until", None)
+        version = current_version() if _cacheable_request() else None
+        if version is None:
+            return _conditional(make_response(view(*args, **kwargs)))
+        store: PageStore = current_app.extensions["page_cache"]
+        key = (request.host_url, request.path)
+        now = utc_now()
+        page = store.get(key, version=version, now=now)
+        if page is None:
+            response = make_response(view(*args, **kwargs))
+            page = _page_from(response, now=now)
+            if page is None:
+                return _conditional(response)
+            store.put(key, page, version=version)
+        return _conditional(page.response())
+
+    return serve
+
+
+def _cacheable_request() -> bool:
+    """Only what every anonymous visitor is sent alike (docs/safety.md#cached-pages)."""
+    return (
+        current_app.config["PAGE_CACHE_SECONDS"] > 0
+        and request.method in ("GET", "HEAD")
+        and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+        and set(request.args) <= TRACKING_PARAMETERS
+    )
+
+
+def _page_from(response: BaseResponse, *, now: datetime) -> CachedPage | None:
+    """What to keep of a fresh response; None when it must not be kept for others."""
+    if (
+        response.status_code != 200
+        or response.direct_passthrough
+        or response.is_streamed
+        or "Set-Cookie" in response.headers
+        # Flask writes the session cookie only after this, so look at the session itself.
+        or session.modified
+        or session
+    ):
+        return None
+    body = response.get_data()
+    response.add_etag()
+    etag = response.get_etag()[0] or ""
+    expires = now + timedelta(seconds=current_app.config["PAGE_CACHE_SECONDS"])
+    limit: datetime | None = g.get("page_valid_until")
+    if limit is not None:
+        expires = min(expires, limit)
+    kept = response.headers
+    headers = tuple((name, kept[name]) for name in KEPT_HEADERS if name in kept)
+    return CachedPage(body=body, headers=headers, etag=etag, expires_at_utc=expires)
+
+
+def _conditional(response: BaseResponse) -> BaseResponse:
+    """An ETag on every 200, and 304 Not Modified when the visitor already has it."""
+    if response.status_code == 200 and not response.is_streamed:
+        if not response.get_etag()[0]:
+            response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def register(app: Flask) -> None:
+    app.extensions["page_cache"] = PageStore()
