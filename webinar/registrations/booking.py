@@ -55,8 +55,14 @@ def register_for_event(
     question: str | None,
     discreet: bool,
     now: datetime,
+    no_calendar: bool = False,
+    no_reminders: bool = False,
 ) -> RegistrationOutcome:
-    """Book a place, or join the waiting list, and queue the email that says which."""
+    """Book a place, or join the waiting list, and queue the email that says which.
+
+    `no_calendar` and `no_reminders` are the form's choices for a new booking; a repeat
+    keeps the booking's own (they are changed from its manage page).
+    """
     if not accepts_registrations(event, now=now):
         raise RegistrationClosed
     email = normalise_email(email)
@@ -74,6 +80,8 @@ def register_for_event(
             waiting_list=event.waiting_list_enabled,
             open_at=now,
             by_approval=event.access == EventAccess.APPROVAL,
+            no_calendar=no_calendar,
+            no_reminders=no_reminders,
         )
     except AlreadyRegistered:
         # Someone registered the same address a moment ago: same outcome as a repeat.
@@ -131,6 +139,8 @@ def _book(
     waiting_list: bool,
     open_at: datetime | None,
     by_approval: bool = False,
+    no_calendar: bool = False,
+    no_reminders: bool = False,
 ) -> Registration:
     """Take a place (or a waiting-list place) and add the booking, in one savepoint.
 
@@ -159,6 +169,8 @@ def _book(
                 discreet=discreet,
                 now=now,
             )
+            registration.no_calendar = no_calendar
+            registration.no_reminders = no_reminders
             db.session.add(registration)
             db.session.flush()
     except IntegrityError:
