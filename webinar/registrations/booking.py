@@ -151,6 +151,11 @@ def _book(
     Raises NoPlaceLeft, RegistrationClosed (the event stopped being published), or
     AlreadyRegistered when the partial unique index caught the same address.
     """
+    # Drawn before the event's row is locked: that lock queues every registration for the
+    # event until commit, so nothing that can be done before it waits inside it. (Two
+    # bookings drawing the same unused code at once, about one chance in 10^12, would meet
+    # the unique index and the second would fail, as a duplicate would.)
+    booking_code = new_booking_code(event.id)
     try:
         with db.session.begin_nested():
             booked = not by_approval and take_place(event.id, open_at=open_at)
@@ -168,6 +173,7 @@ def _book(
                 accessibility_needs=accessibility_needs,
                 discreet=discreet,
                 now=now,
+                booking_code=booking_code,
             )
             registration.no_calendar = no_calendar
             registration.no_reminders = no_reminders
@@ -187,6 +193,7 @@ def new_registration(
     accessibility_needs: str | None,
     discreet: bool,
     now: datetime,
+    booking_code: str | None = None,
 ) -> Registration:
     """A booking with its random calendar UID and the hash of its manage-link token."""
     calendar_uid = f"{uuid.uuid4()}@booking"
@@ -201,7 +208,7 @@ def new_registration(
         created_at_utc=now,
         status_changed_at_utc=now,
         manage_token_hash=hash_token(manage_token_for(calendar_uid)),
-        booking_code=new_booking_code(event.id),
+        booking_code=booking_code or new_booking_code(event.id),
     )
 
 
