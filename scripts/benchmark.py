@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import runpy
 import secrets
 import socket
 import subprocess
@@ -208,12 +209,14 @@ def main() -> None:
                     app_port, form, args.registrants, args.burst_seconds
                 )
                 burst = burst_report(result)
-    threads = env.get("GUNICORN_THREADS", "gunicorn.conf.py's")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    threads = env.get("GUNICORN_THREADS", settings["threads"])
+    workers = settings["workers"]
     print(
         f"\n{platform.node()}: {os.cpu_count()} cores, {platform.python_version()}, "
         f"load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}; "
         f"{args.threads} visitors, {args.seconds:g} s or {args.requests} requests each, "
-        f"floor {args.floor_ms} ms, {threads} threads per worker\n"
+        f"floor {args.floor_ms} ms; gunicorn: {workers} workers x {threads} threads\n"
     )
     print(
         "| scenario | app req/s | minimal req/s | ratio | app p50 ms | app p99 ms "
