@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -94,8 +95,7 @@ def register_for_event(
         request_emails.place_requested_to_attendee(registration)
         return RegistrationOutcome.REQUESTED
     if registration.status == RegistrationStatus.BOOKED:
-        emails.booking_confirmed_to_attendee(registration)
-        return RegistrationOutcome.BOOKED
+        return RegistrationOutcome.BOOKED  # its confirmation was queued with it
     emails.added_to_waiting_list_to_attendee(registration)
     return RegistrationOutcome.WAITING
 
@@ -124,7 +124,6 @@ def add_by_hand(
         open_at=None,
     )
     registration.added_by_organiser = True
-    emails.booking_confirmed_to_attendee(registration)
     return registration
 
 
@@ -142,7 +141,7 @@ def _book(
     no_calendar: bool = False,
     no_reminders: bool = False,
 ) -> Registration:
-    """Take a place (or a waiting-list place) and add the booking, in one savepoint.
+    """Take a place and add the booking with its confirmation, or a waiting-list place.
 
     `open_at`: registration must be open then (the public); None for an organiser.
     At an event by approval, the request takes no place: approving it does
@@ -151,36 +150,70 @@ def _book(
     Raises NoPlaceLeft, RegistrationClosed (the event stopped being published), or
     AlreadyRegistered when the partial unique index caught the same address.
     """
-    # Drawn before the event's row is locked: that lock queues every registration for the
-    # event until commit, so nothing that can be done before it waits inside it. (Two
-    # bookings drawing the same unused code at once, about one chance in 10^12, would meet
-    # the unique index and the second would fail, as a duplicate would.)
-    booking_code = new_booking_code(event.id)
+    details = {
+        "event": event,
+        "name": name,
+        "email": email,
+        "accessibility_needs": accessibility_needs,
+        "discreet": discreet,
+        "now": now,
+        # Drawn before the event's row is locked (see _book_with_place). Two bookings
+        # drawing the same unused code at once, about one chance in 10^12, would meet the
+        # unique index and the second would fail, as a duplicate would.
+        "booking_code": new_booking_code(event.id),
+    }
+    choices = {"no_calendar": no_calendar, "no_reminders": no_reminders}
     try:
+        if not by_approval:
+            booked = _book_with_place(details, choices, open_at=open_at)
+            if booked is not None:
+                return booked
         with db.session.begin_nested():
-            booked = not by_approval and take_place(event.id, open_at=open_at)
-            if not booked:
-                if not lock_published_event(event.id, open_at=open_at):
-                    raise RegistrationClosed
-                if not (waiting_list or by_approval):
-                    raise NoPlaceLeft
-            status = RegistrationStatus.BOOKED if booked else RegistrationStatus.WAITING
-            registration = new_registration(
-                event=event,
-                name=name,
-                email=email,
-                status=RegistrationStatus.REQUESTED if by_approval else status,
-                accessibility_needs=accessibility_needs,
-                discreet=discreet,
-                now=now,
-                booking_code=booking_code,
-            )
-            registration.no_calendar = no_calendar
-            registration.no_reminders = no_reminders
-            db.session.add(registration)
-            db.session.flush()
+            if not lock_published_event(event.id, open_at=open_at):
+                raise RegistrationClosed
+            if not (waiting_list or by_approval):
+                raise NoPlaceLeft
+            status = RegistrationStatus.REQUESTED if by_approval else RegistrationStatus.WAITING
+            registration = _add(details, choices, status=status)
     except IntegrityError:
         raise AlreadyRegistered from None
+    return registration
+
+
+class _NoPlace(Exception):
+    """Rolls back the savepoint of a booking that found no place."""
+
+
+def _book_with_place(
+    details: dict[str, Any], choices: dict[str, bool], *, open_at: datetime | None
+) -> Registration | None:
+    """The booking and its confirmation, then the place; None (and nothing kept) if none.
+
+    Taking the place locks the event's row until commit, and every booking for the event
+    queues on that lock, so it comes last: the inserts are made before it, and only the
+    commit follows it (docs/benchmarks.md#registrations). Inserting first takes no lock
+    another booking waits for while holding the event's row.
+    """
+    try:
+        with db.session.begin_nested():
+            registration = _add(details, choices, status=RegistrationStatus.BOOKED)
+            emails.booking_confirmed_to_attendee(registration)
+            db.session.flush()
+            if not take_place(details["event"].id, open_at=open_at):
+                raise _NoPlace
+    except _NoPlace:
+        return None
+    return registration
+
+
+def _add(
+    details: dict[str, Any], choices: dict[str, bool], *, status: RegistrationStatus
+) -> Registration:
+    registration = new_registration(**details, status=status)
+    registration.no_calendar = choices["no_calendar"]
+    registration.no_reminders = choices["no_reminders"]
+    db.session.add(registration)
+    db.session.flush()
     return registration
 
 
