@@ -55,10 +55,12 @@ audit: $(BIN)/.installed
 
 # The site under its production settings (gunicorn.conf.py, PostgreSQL, demo data) against
 # a minimal Flask app, in the same run (docs/benchmarks.md). Needs PostgreSQL at
-# BENCH_POSTGRES; makes and drops its own database; loopback only, about a minute.
+# BENCH_POSTGRES; makes and drops its own database; loopback only, about two minutes
+# (`make bench BENCH_ARGS=--quick`: under a minute).
 BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
+BENCH_ARGS ?=
 bench: $(BIN)/.installed
-	$(BIN)/python scripts/benchmark.py --postgres $(BENCH_POSTGRES)
+	$(BIN)/python scripts/benchmark.py --postgres $(BENCH_POSTGRES) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/govuk .pytest_cache .mypy_cache .ruff_cache

@@ -32,11 +32,17 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # plain threads are what both support (one session and one pooled connection per thread).
 worker_class = "gthread"
 # One process per core (the GIL lets one thread of a process run at a time, so more
-# processes than cores only adds memory); threads cover the waiting. Each thread can hold
-# one database connection: keep workers x threads within PostgreSQL's max_connections and
-# threads within the engine's pool (pool_size 5 + max_overflow 10 by default).
+# processes than cores only adds memory); threads cover the waiting. 32 threads, not 8:
+# every registration waits out its timing floor, and in `make bench` 24 people registering
+# at once took all 8 threads of each worker, so the home page queued behind them (p50 10 ms
+# idle, 200 ms during the burst); with 32 it stayed at 11 ms (docs/benchmarks.md#registrations).
+# Threads may outnumber the database pool (SQLAlchemy's pool_size 5 + max_overflow 10 per
+# worker): a thread waiting out the floor has committed and holds no connection (tested in
+# tests/registrations/test_waiting_out_the_floor.py), and a thread that finds the pool
+# empty waits for a connection (pool_timeout) instead of opening more than workers x 15,
+# which must stay within PostgreSQL's max_connections.
 workers = _number("GUNICORN_WORKERS", _cpus)
-threads = _number("GUNICORN_THREADS", 8)
+threads = _number("GUNICORN_THREADS", 32)
 
 # The slowest legitimate request is an organiser's XLSX export of a very large event
 # (seconds, streamed); with gthread the timeout only fires when a worker's main loop stops

@@ -3,144 +3,38 @@
 Makes a fresh PostgreSQL database with the demo data (`flask db upgrade`, `flask
 demo-data`), starts the app with gunicorn.conf.py and scripts/bench_minimal_app.py with the
 same settings on two loopback ports, and drives both in the same run, one after the other
-for each scenario, with a thread pool of keep-alive HTTP connections. Prints requests per
-second, p50 and p99 for each, and the app's share of the minimal app's throughput.
+for each scenario, with a thread pool of keep-alive HTTP connections (scripts/bench_load.py).
+Prints requests per second, p50 and p99 for each, the app's share of the minimal app's
+throughput, errors, and the issue's target for each. Then the burst scenario
+(scripts/bench_burst.py): the home page's latency idle and during a rush of registrations.
 
 Bounded: each scenario runs for --seconds or --requests, whichever ends first. Only
 127.0.0.1 is ever contacted. The database is dropped at the end.
-Run: make bench (or .venv/bin/python scripts/benchmark.py --help)
+Run: make bench (or .venv/bin/python scripts/benchmark.py --help; --quick for a short run)
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import platform
-import re
+import runpy
 import secrets
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
 import psycopg
+from bench_burst import home_page_during_burst
+from bench_burst import report as burst_report
+from bench_load import Result, Scenario, Visitor, drive, new_registrant, page, registration
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-HIDDEN_INPUT = re.compile(r'<input[^>]*type="hidden"[^>]*>')
-ATTRIBUTE = re.compile(r'(name|value)="([^"]*)"')
-
-
-@dataclass
-class Result:
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    elapsed: float = 0.0
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
-
-    def percentile(self, share: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
-
-
-class Visitor:
-    """One keep-alive connection with its own cookies, like one browser."""
-
-    def __init__(self, port: int) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookies: dict[str, str] = {}
-
-    def request(
-        self, method: str, path: str, body: dict[str, str] | None = None
-    ) -> tuple[int, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        data = None
-        if body is not None:
-            data = urlencode(body)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=data, headers=headers)
-        response = self.connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, value = header.split(";", 1)[0].partition("=")
-            self.cookies[name.strip()] = value
-        return response.status, text
-
-
-Scenario = Callable[[Visitor], bool]
-
-
-def page(path: str) -> Scenario:
-    def run(visitor: Visitor) -> bool:
-        return visitor.request("GET", path)[0] == 200
-
-    return run
-
-
-def registration(form_path: str, fields: Callable[[], dict[str, str]]) -> Scenario:
-    """GET the form, then POST it with its CSRF token, as a fresh visitor each time."""
-
-    def run(visitor: Visitor) -> bool:
-        visitor.cookies.clear()
-        status, html = visitor.request("GET", form_path)
-        if status != 200:
-            return False
-        body: dict[str, str] = {}
-        for tag in HIDDEN_INPUT.findall(html):
-            attributes = dict(ATTRIBUTE.findall(tag))
-            body[attributes.get("name", "")] = attributes.get("value", "")
-        body.update(fields())
-        status, _ = visitor.request("POST", form_path, body)
-        return status in (302, 303)
-
-    return run
-
-
-def drive(port: int, scenario: Scenario, threads: int, seconds: float, requests: int) -> Result:
-    result = Result()
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-    budget = iter(range(requests))
-
-    def worker() -> None:
-        visitor = Visitor(port)
-        while time.perf_counter() < deadline:
-            with lock:
-                if next(budget, None) is None:
-                    return
-            started = time.perf_counter()
-            try:
-                ok = scenario(visitor)
-            except (OSError, http.client.HTTPException):
-                ok = False
-                visitor = Visitor(port)
-            took = time.perf_counter() - started
-            with lock:
-                if ok:
-                    result.latencies.append(took)
-                else:
-                    result.errors += 1
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    started = time.perf_counter()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    result.elapsed = time.perf_counter() - started
-    return result
 
 
 def free_port() -> int:
@@ -221,76 +115,117 @@ def app_environment(database_url: str, floor_ms: int) -> dict[str, str]:
     return env
 
 
+#: The issue's targets (in the benchmark, not in timed tests): (least ratio, most p99 ratio).
+TARGETS: dict[str, tuple[float | None, float | None]] = {
+    "home page": (0.5, None),
+    "event page": (0.5, None),
+    "registration (GET + POST)": (0.15, 6.0),
+}
+
+
 def scenarios(slug: str) -> dict[str, tuple[Scenario, Scenario]]:
-    counter = iter(range(10**9))
-
-    def fields() -> dict[str, str]:
-        return {
-            "name": "Bench Visitor",
-            "email": f"bench{next(counter)}-{secrets.token_hex(3)}@example.org",
-            "consent": "y",
-        }
-
     return {
         "home page": (page("/"), page("/")),
         "event page": (page(f"/events/{slug}"), page("/")),
         "feed (calendar.ics)": (page("/calendar.ics"), page("/")),
         "registration form (GET)": (page(f"/events/{slug}/register"), page("/")),
         "registration (GET + POST)": (
-            registration(f"/events/{slug}/register", fields),
+            registration(f"/events/{slug}/register", new_registrant()),
             registration("/", dict),
         ),
     }
 
 
+def target(name: str, ratio: float, p99_ratio: float, errors: int) -> str:
+    least, most = TARGETS.get(name, (None, None))
+    parts = [f"ratio ≥ {least}"] if least is not None else []
+    met = (least is None or ratio >= least) and (most is None or p99_ratio <= most)
+    if most is not None:
+        parts.append(f"p99 ≤ {most:g}×")
+    parts.append("no errors")
+    return f"{', '.join(parts)}: {'met' if met and errors == 0 else 'NOT met'}"
+
+
 def report(name: str, app: Result, minimal: Result) -> str:
     ratio = app.rate / minimal.rate if minimal.rate else float("nan")
     p99_ratio = app.percentile(0.99) / minimal.percentile(0.99)
+    errors = app.errors + minimal.errors
     return (
         f"| {name} | {app.rate:.0f} | {minimal.rate:.0f} | {ratio:.2f} | "
         f"{app.percentile(0.5):.1f} | {app.percentile(0.99):.1f} | "
-        f"{minimal.percentile(0.99):.1f} | {p99_ratio:.1f} | {app.errors + minimal.errors} |"
+        f"{minimal.percentile(0.99):.1f} | {p99_ratio:.1f} | {errors} | "
+        f"{target(name, ratio, p99_ratio, errors)} |"
     )
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--seconds", type=float, default=8.0, help="per scenario and app")
     parser.add_argument("--requests", type=int, default=5000, help="per scenario and app")
     parser.add_argument("--threads", type=int, default=16, help="simultaneous visitors")
     parser.add_argument("--floor-ms", type=int, default=100, help="registration timing floor")
+    parser.add_argument("--only", nargs="*", default=None, help="scenario names to run")
+    parser.add_argument("--registrants", type=int, default=24, help="in the burst; 0: no burst")
+    parser.add_argument("--burst-seconds", type=float, default=8.0)
+    parser.add_argument(
+        "--gunicorn-threads", type=int, default=0, help="GUNICORN_THREADS for both servers"
+    )
+    parser.add_argument("--quick", action="store_true", help="2 s per scenario, 3 s burst")
     args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.burst_seconds = 2.0, 3.0
+    return args
+
+
+def main() -> None:
+    args = arguments()
     load = os.getloadavg()
+    rows: list[str] = []
+    burst: list[str] = []
     with database(args.postgres) as url:
         env = app_environment(url.replace("postgresql://", "postgresql+psycopg://"), args.floor_ms)
+        if args.gunicorn_threads:
+            env["GUNICORN_THREADS"] = str(args.gunicorn_threads)
         slug = prepare(url, env)
         app_port, minimal_port = free_port(), free_port()
         logs = ROOT / "instance"
         logs.mkdir(exist_ok=True)
-        rows = []
         with (
             server("app:app", app_port, env, logs / "bench-app.log"),
             server("bench_minimal_app:app", minimal_port, env, logs / "bench-minimal.log"),
         ):
             for name, (ours, yardstick) in scenarios(slug).items():
+                if args.only is not None and name not in args.only:
+                    continue
                 limits = (args.threads, args.seconds, args.requests)
                 minimal = drive(minimal_port, yardstick, *limits)
                 app = drive(app_port, ours, *limits)
                 rows.append(report(name, app, minimal))
                 print(rows[-1], flush=True)
+            if args.registrants:
+                form = f"/events/{slug}/register"
+                result = home_page_during_burst(
+                    app_port, form, args.registrants, args.burst_seconds
+                )
+                burst = burst_report(result)
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    threads = env.get("GUNICORN_THREADS", settings["threads"])
+    workers = settings["workers"]
     print(
         f"\n{platform.node()}: {os.cpu_count()} cores, {platform.python_version()}, "
         f"load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}; "
         f"{args.threads} visitors, {args.seconds:g} s or {args.requests} requests each, "
-        f"floor {args.floor_ms} ms\n"
+        f"floor {args.floor_ms} ms; gunicorn: {workers} workers x {threads} threads\n"
     )
     print(
         "| scenario | app req/s | minimal req/s | ratio | app p50 ms | app p99 ms "
-        "| minimal p99 ms | p99 ratio | errors |"
+        "| minimal p99 ms | p99 ratio | errors | target |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))
+    if burst:
+        print("\n" + "\n".join(burst))
 
 
 if __name__ == "__main__":

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from webinar.validators import PlainText, email_validators, name_validators, strip_whitespace
-from webinar.widgets import CheckboxInput
+from webinar.widgets import CheckboxInput, TextArea, TextInput
 
 #: Free text people type about themselves or for the panel.
 TEXT_MAX = 1000
@@ -16,7 +15,7 @@ TEXT_MAX = 1000
 def name_field(label: str, *, required_message: str, description: str = "") -> StringField:
     return StringField(
         label,
-        widget=GovTextInput(),
+        widget=TextInput(),
         filters=[strip_whitespace],
         description=description,
         validators=name_validators(required_message),
@@ -26,7 +25,7 @@ def name_field(label: str, *, required_message: str, description: str = "") -> S
 def email_field(*, required_message: str, description: str) -> StringField:
     return StringField(
         "Email address",
-        widget=GovTextInput(),
+        widget=TextInput(),
         filters=[strip_whitespace],
         description=description,
         validators=email_validators(required_message),
@@ -36,7 +35,7 @@ def email_field(*, required_message: str, description: str) -> StringField:
 def accessibility_needs_field(*, description: str = "") -> TextAreaField:
     return TextAreaField(
         "Accessibility needs (optional)",
-        widget=GovTextArea(),
+        widget=TextArea(),
         filters=[strip_whitespace],
         description=description,
         validators=[

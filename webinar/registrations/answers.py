@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from sqlalchemy import select
 from wtforms import Field, RadioField, SelectChoice, StringField
 from wtforms.validators import InputRequired, Length, Optional
@@ -18,7 +17,7 @@ from webinar.models import AnswerKind, Event, FormAnswer, FormQuestion, Registra
 from webinar.registrations.forms import RegistrationForm
 from webinar.registrations.queries import active_registration
 from webinar.validators import PlainText, normalise_email, strip_whitespace
-from webinar.widgets import RadioInput
+from webinar.widgets import RadioInput, TextInput
 
 ANSWER_MAX = 200
 YES_NO = [SelectChoice("Yes", "Yes"), SelectChoice("No", "No")]
@@ -50,7 +49,7 @@ def _field(question: FormQuestion) -> Field:
     if question.kind == AnswerKind.TEXT:
         return StringField(
             label,
-            widget=GovTextInput(),
+            widget=TextInput(),
             filters=[strip_whitespace],
             validators=[
                 presence,
@@ -73,6 +72,9 @@ def _field(question: FormQuestion) -> Field:
 
 def registration_form_for(event: Event, questions: list[FormQuestion]) -> RegistrationForm:
     """The registration form with a field for each of the event's questions."""
+    if not questions:
+        # Most events ask nothing more: no need to build a form class for each request.
+        return RegistrationForm()
     fields: dict[str, Any] = {field_name(question): _field(question) for question in questions}
     form_class = type("EventRegistrationForm", (RegistrationForm,), fields)
     form: RegistrationForm = form_class()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -55,8 +56,14 @@ def register_for_event(
     question: str | None,
     discreet: bool,
     now: datetime,
+    no_calendar: bool = False,
+    no_reminders: bool = False,
 ) -> RegistrationOutcome:
-    """Book a place, or join the waiting list, and queue the email that says which."""
+    """Book a place, or join the waiting list, and queue the email that says which.
+
+    `no_calendar` and `no_reminders` are the form's choices for a new booking; a repeat
+    keeps the booking's own (they are changed from its manage page).
+    """
     if not accepts_registrations(event, now=now):
         raise RegistrationClosed
     email = normalise_email(email)
@@ -74,6 +81,8 @@ def register_for_event(
             waiting_list=event.waiting_list_enabled,
             open_at=now,
             by_approval=event.access == EventAccess.APPROVAL,
+            no_calendar=no_calendar,
+            no_reminders=no_reminders,
         )
     except AlreadyRegistered:
         # Someone registered the same address a moment ago: same outcome as a repeat.
@@ -86,8 +95,7 @@ def register_for_event(
         request_emails.place_requested_to_attendee(registration)
         return RegistrationOutcome.REQUESTED
     if registration.status == RegistrationStatus.BOOKED:
-        emails.booking_confirmed_to_attendee(registration)
-        return RegistrationOutcome.BOOKED
+        return RegistrationOutcome.BOOKED  # its confirmation was queued with it
     emails.added_to_waiting_list_to_attendee(registration)
     return RegistrationOutcome.WAITING
 
@@ -116,7 +124,6 @@ def add_by_hand(
         open_at=None,
     )
     registration.added_by_organiser = True
-    emails.booking_confirmed_to_attendee(registration)
     return registration
 
 
@@ -131,8 +138,10 @@ def _book(
     waiting_list: bool,
     open_at: datetime | None,
     by_approval: bool = False,
+    no_calendar: bool = False,
+    no_reminders: bool = False,
 ) -> Registration:
-    """Take a place (or a waiting-list place) and add the booking, in one savepoint.
+    """Take a place and add the booking with its confirmation, or a waiting-list place.
 
     `open_at`: registration must be open then (the public); None for an organiser.
     At an event by approval, the request takes no place: approving it does
@@ -141,28 +150,70 @@ def _book(
     Raises NoPlaceLeft, RegistrationClosed (the event stopped being published), or
     AlreadyRegistered when the partial unique index caught the same address.
     """
+    details = {
+        "event": event,
+        "name": name,
+        "email": email,
+        "accessibility_needs": accessibility_needs,
+        "discreet": discreet,
+        "now": now,
+        # Drawn before the event's row is locked (see _book_with_place). Two bookings
+        # drawing the same unused code at once, about one chance in 10^12, would meet the
+        # unique index and the second would fail, as a duplicate would.
+        "booking_code": new_booking_code(event.id),
+    }
+    choices = {"no_calendar": no_calendar, "no_reminders": no_reminders}
     try:
+        if not by_approval:
+            booked = _book_with_place(details, choices, open_at=open_at)
+            if booked is not None:
+                return booked
         with db.session.begin_nested():
-            booked = not by_approval and take_place(event.id, open_at=open_at)
-            if not booked:
-                if not lock_published_event(event.id, open_at=open_at):
-                    raise RegistrationClosed
-                if not (waiting_list or by_approval):
-                    raise NoPlaceLeft
-            status = RegistrationStatus.BOOKED if booked else RegistrationStatus.WAITING
-            registration = new_registration(
-                event=event,
-                name=name,
-                email=email,
-                status=RegistrationStatus.REQUESTED if by_approval else status,
-                accessibility_needs=accessibility_needs,
-                discreet=discreet,
-                now=now,
-            )
-            db.session.add(registration)
-            db.session.flush()
+            if not lock_published_event(event.id, open_at=open_at):
+                raise RegistrationClosed
+            if not (waiting_list or by_approval):
+                raise NoPlaceLeft
+            status = RegistrationStatus.REQUESTED if by_approval else RegistrationStatus.WAITING
+            registration = _add(details, choices, status=status)
     except IntegrityError:
         raise AlreadyRegistered from None
+    return registration
+
+
+class _NoPlace(Exception):
+    """Rolls back the savepoint of a booking that found no place."""
+
+
+def _book_with_place(
+    details: dict[str, Any], choices: dict[str, bool], *, open_at: datetime | None
+) -> Registration | None:
+    """The booking and its confirmation, then the place; None (and nothing kept) if none.
+
+    Taking the place locks the event's row until commit, and every booking for the event
+    queues on that lock, so it comes last: the inserts are made before it, and only the
+    commit follows it (docs/benchmarks.md#registrations). Inserting first takes no lock
+    another booking waits for while holding the event's row.
+    """
+    try:
+        with db.session.begin_nested():
+            registration = _add(details, choices, status=RegistrationStatus.BOOKED)
+            emails.booking_confirmed_to_attendee(registration)
+            db.session.flush()
+            if not take_place(details["event"].id, open_at=open_at):
+                raise _NoPlace
+    except _NoPlace:
+        return None
+    return registration
+
+
+def _add(
+    details: dict[str, Any], choices: dict[str, bool], *, status: RegistrationStatus
+) -> Registration:
+    registration = new_registration(**details, status=status)
+    registration.no_calendar = choices["no_calendar"]
+    registration.no_reminders = choices["no_reminders"]
+    db.session.add(registration)
+    db.session.flush()
     return registration
 
 
@@ -175,6 +226,7 @@ def new_registration(
     accessibility_needs: str | None,
     discreet: bool,
     now: datetime,
+    booking_code: str | None = None,
 ) -> Registration:
     """A booking with its random calendar UID and the hash of its manage-link token."""
     calendar_uid = f"{uuid.uuid4()}@booking"
@@ -189,7 +241,7 @@ def new_registration(
         created_at_utc=now,
         status_changed_at_utc=now,
         manage_token_hash=hash_token(manage_token_for(calendar_uid)),
-        booking_code=new_booking_code(event.id),
+        booking_code=booking_code or new_booking_code(event.id),
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import BooleanField, SubmitField
 
 from webinar.form_fields import (
@@ -12,7 +11,7 @@ from webinar.form_fields import (
     email_field,
     name_field,
 )
-from webinar.widgets import CheckboxInput
+from webinar.widgets import CheckboxInput, SubmitInput
 
 DISCREET_HINT = (
     "Emails will come from “Bookings” with the subject “Your booking”, and calendar entries "
@@ -50,7 +49,7 @@ class ChangeBookingForm(FlaskForm):
     discreet = discreet_field("Send me discreet messages", description=DISCREET_HINT)
     no_calendar = no_calendar_field()
     no_reminders = no_reminders_field()
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
+    submit = SubmitField("Save changes", widget=SubmitInput())
 
 
 class ChangeEmailForm(FlaskForm):
@@ -58,8 +57,8 @@ class ChangeEmailForm(FlaskForm):
         required_message="Enter your new email address",
         description="We’ll send a link to this address. Nothing changes until you open it.",
     )
-    submit = SubmitField("Send the link", widget=GovSubmitInput())
+    submit = SubmitField("Send the link", widget=SubmitInput())
 
 
 class ConfirmEmailForm(FlaskForm):
-    submit = SubmitField("Use this email address", widget=GovSubmitInput())
+    submit = SubmitField("Use this email address", widget=SubmitInput())

@@ -99,21 +99,6 @@ def _calendar_method(
     return None
 
 
-def record_new_booking_choices(
-    *, event_id: int, email: str, no_calendar: bool, no_reminders: bool
-) -> None:
-    """The registration form's calendar and reminder choices, for a booking just made.
-
-    Emails are rendered when sent, so the confirmation queued a moment ago follows them.
-    Only called for a new booking: an existing one is changed from its manage page.
-    """
-    registration = active_registration(event_id=event_id, email=email)
-    if registration is not None:
-        registration.no_calendar = no_calendar
-        registration.no_reminders = no_reminders
-        db.session.flush()
-
-
 class AddressInUse(Exception):
     """Another active booking for this event already uses the new address."""
 

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -20,14 +15,14 @@ from webinar.form_fields import (
 )
 from webinar.registrations.change_forms import no_calendar_field, no_reminders_field
 from webinar.validators import PlainText, strip_whitespace
-from webinar.widgets import CheckboxInput
+from webinar.widgets import CheckboxInput, SubmitInput, TextArea, TextInput
 
 
 class RegistrationForm(FlaskForm):
     #: Only on events where the organisers give out an access code; removed otherwise.
     access_code = StringField(
         "Access code",
-        widget=GovTextInput(),
+        widget=TextInput(),
         filters=[strip_whitespace],
         description="The code the organisers gave you",
         validators=[
@@ -50,7 +45,7 @@ class RegistrationForm(FlaskForm):
     )
     question = TextAreaField(
         "Question for the panel (optional)",
-        widget=GovTextArea(),
+        widget=TextArea(),
         filters=[strip_whitespace],
         description="Questions are kept separately from your booking, without your name or "
         "email address. The panel may not answer every question.",
@@ -80,12 +75,12 @@ class RegistrationForm(FlaskForm):
             )
         ],
     )
-    submit = SubmitField("Register", widget=GovSubmitInput())
+    submit = SubmitField("Register", widget=SubmitInput())
 
 
 class CancelForm(FlaskForm):
-    submit = SubmitField("Yes, cancel my booking", widget=GovSubmitInput())
+    submit = SubmitField("Yes, cancel my booking", widget=SubmitInput())
 
 
 class DeleteDetailsForm(FlaskForm):
-    submit = SubmitField("Yes, delete my details", widget=GovSubmitInput())
+    submit = SubmitField("Yes, delete my details", widget=SubmitInput())

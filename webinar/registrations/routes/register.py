@@ -17,12 +17,10 @@ from webinar.registrations.booking import (
     RegistrationOutcome,
     register_for_event,
 )
-from webinar.registrations.changes import record_new_booking_choices
 from webinar.registrations.forms import RegistrationForm
 from webinar.registrations.places import NoPlaceLeft
 from webinar.registrations.routes.blueprint import blueprint
 from webinar.security import minimum_duration
-from webinar.validators import normalise_email
 
 
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -37,25 +35,10 @@ def register(slug: str) -> str | Response:
     if form.validate_on_submit() and access_code_accepted(event, form):
         try:
             with minimum_duration(current_app.config["REGISTRATION_MINIMUM_RESPONSE_MS"]):
-                outcome = register_for_event(
-                    event=event,
-                    name=form.name.data or "",
-                    email=form.email.data or "",
-                    accessibility_needs=form.accessibility_needs.data,
-                    question=form.question.data if "question" in form else None,
-                    discreet=bool(form.discreet.data),
-                    now=utc_now(),
-                )
-                if outcome != RegistrationOutcome.ALREADY_REGISTERED:
-                    # A repeat registration keeps the answers given the first time.
-                    keep_answers(event=event, questions=questions, form=form)
-                    record_new_booking_choices(
-                        event_id=event.id,
-                        email=normalise_email(form.email.data or ""),
-                        no_calendar=bool(form.no_calendar.data),
-                        no_reminders=bool(form.no_reminders.data),
-                    )
-                db.session.commit()
+                # Commits: the padding (on leaving this block) then holds no database
+                # connection or transaction, only this thread (docs/safety.md#response-timing).
+                # Nothing may touch the database after it, or a connection is taken again.
+                _register(event, questions, form)
         except (RegistrationClosed, NoPlaceLeft):
             # It closed or filled up while the form was open: the event page says which.
             db.session.rollback()
@@ -67,6 +50,25 @@ def register(slug: str) -> str | Response:
         form=form,
         availability=availability(event, now=utc_now()),
     )
+
+
+def _register(event: Event, questions: list[FormQuestion], form: RegistrationForm) -> None:
+    """Book, join the waiting list or repeat (the same answer for each), and commit."""
+    outcome = register_for_event(
+        event=event,
+        name=form.name.data or "",
+        email=form.email.data or "",
+        accessibility_needs=form.accessibility_needs.data,
+        question=form.question.data if "question" in form else None,
+        discreet=bool(form.discreet.data),
+        now=utc_now(),
+        no_calendar=bool(form.no_calendar.data),
+        no_reminders=bool(form.no_reminders.data),
+    )
+    if outcome != RegistrationOutcome.ALREADY_REGISTERED:
+        # A repeat registration keeps the answers given the first time.
+        keep_answers(event=event, questions=questions, form=form)
+    db.session.commit()
 
 
 def _form_for(event: Event, questions: list[FormQuestion]) -> RegistrationForm:
