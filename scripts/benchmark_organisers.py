@@ -9,7 +9,7 @@ spread over the last 30 days.
 Each measurement runs in its own Python process, signed in as an organiser through the
 Flask test client: one request to the small event first (imports, template compilation),
 then the small event's timings, then the large event's, with the process's peak resident
-memory growth (ru_maxrss against the resident size just before). Response bodies are read
+memory growth (VmHWM, reset just before, against VmRSS then). Response bodies are read
 in chunks and counted, never kept. The dashboard's small figure is taken before the large
 event's bookings exist (it counts every event). Purging runs `flask purge-personal-data`
 in-process after moving the event's end 40 days back, small event first.
@@ -26,7 +26,6 @@ import io
 import json
 import os
 import platform
-import resource
 import secrets
 import statistics
 import subprocess
@@ -42,58 +41,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 FIRST_NAMES = "Ann Bob Cat Dee Eve Fay Gus Hal Ivy Jon Kim Lee Max Ned Oli Pat Raj Sam Tia Uma"
-SURNAMES = [
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Williams",
-    "Wilson",
-    "Johnson",
-    "Davies",
-    "Patel",
-    "Wright",
-    "Green",
-    "Hall",
-    "Wood",
-    "Clarke",
-    "Hughes",
-    "Edwards",
-    "Okafor",
-    "Murphy",
-    "Kaur",
-    "Ahmed",
-    "Lewis",
-    "Walker",
-    "Evans",
-    "Roberts",
-    "Thompson",
-    "White",
-    "Harris",
-    "Martin",
-    "Jackson",
-    "Khan",
-    "Ali",
-    "Scott",
-    "Young",
-    "Allen",
-    "King",
-    "Baker",
-    "Turner",
-    "Hill",
-    "Moore",
-    "Cooper",
-    "Ward",
-    "Morris",
-    "Carter",
-    "Phillips",
-    "Nowak",
-    "Kowalski",
-    "Begum",
-    "Shah",
-    "Price",
-    "Bell",
-]
+SURNAME_TEXT = (
+    "Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Wright Green Hall Wood "
+    "Clarke Hughes Edwards Okafor Murphy Kaur Ahmed Lewis Walker Evans Roberts Thompson "
+    "White Harris Martin Jackson Khan Ali Scott Young Allen King Baker Turner Hill Moore "
+    "Cooper Ward Morris Carter Phillips Nowak Kowalski Begum Shah Price Bell"
+)
+SURNAMES = SURNAME_TEXT.split()
 SEARCH = "Okafor"  # one surname in fifty
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -275,13 +229,31 @@ def vacuum(url: str) -> None:
 # --- measuring, in a process of its own -----------------------------------------------
 
 
-def resident_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+def memory_status(field: str) -> int:
+    """VmRSS (resident now) or VmHWM (its peak) of this process, in bytes."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) * 1024
+    raise SystemExit(f"no {field} in /proc/self/status")
 
 
-def peak_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+def start_peak() -> int:
+    """The resident size now, with the peak reset to it where Linux allows.
+
+    Not getrusage's ru_maxrss: Linux carries it over from the parent across fork and exec,
+    so a child would report the benchmark's own peak.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")  # resets VmHWM (Linux 4.0 and later)
+    except OSError:
+        pass
+    return memory_status("VmRSS")
+
+
+def peak_growth(before: int) -> int:
+    return max(memory_status("VmHWM") - before, 0)
 
 
 def signed_in_client(app: Any, organiser_id: int) -> Any:
@@ -309,6 +281,10 @@ def signed_in_client(app: Any, organiser_id: int) -> Any:
     return client
 
 
+class Failed(Exception):
+    """The page or download did not work: shown in the table instead of a time."""
+
+
 def fetch(client: Any, path: str) -> tuple[float, int]:
     """Seconds for the whole response, body read in chunks; and its size in bytes."""
     started = time.perf_counter()
@@ -317,7 +293,7 @@ def fetch(client: Any, path: str) -> tuple[float, int]:
     response.close()
     took = time.perf_counter() - started
     if response.status_code != 200:
-        raise SystemExit(f"{path} answered {response.status_code}")
+        raise Failed(f"answered {response.status_code}")
     return took, size
 
 
@@ -340,12 +316,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     path = PAGES.get(args.measure, "/organisers/")
     fetch(client, path.format(id=ids[sizes[0]]))  # imports, templates, first connection
     for size in sizes:
-        before = resident_bytes()
-        result[size] = timed(
-            lambda size=size: fetch(client, path.format(id=ids[size]))[0], args.repeat
-        )
-        result[f"{size}_bytes"] = fetch(client, path.format(id=ids[size]))[1]
-        result[f"{size}_memory"] = max(peak_bytes() - before, 0)
+        before = start_peak()
+        try:
+            result[size] = timed(
+                lambda size=size: fetch(client, path.format(id=ids[size]))[0], args.repeat
+            )
+            result[f"{size}_bytes"] = fetch(client, path.format(id=ids[size]))[1]
+        except Failed as failure:
+            result[f"{size}_error"] = str(failure)
+        result[f"{size}_memory"] = peak_growth(before)
     return result
 
 
@@ -365,7 +344,7 @@ def purge(app: Any, event_id: int, size: str) -> dict[str, Any]:
         )
         db.session.commit()
         db.engine.dispose()
-    before = resident_bytes()
+    before = start_peak()
     started = time.perf_counter()
     with app.app_context():  # as `flask` gives its commands
         invoked = app.test_cli_runner().invoke(args=["purge-personal-data"])
@@ -380,7 +359,7 @@ def purge(app: Any, event_id: int, size: str) -> dict[str, Any]:
         )
     if left:
         raise SystemExit(f"purge left {left} bookings: {invoked.output} {invoked.exception!r}")
-    return {size: took, f"{size}_memory": max(peak_bytes() - before, 0), f"{size}_bytes": 0}
+    return {size: took, f"{size}_memory": peak_growth(before), f"{size}_bytes": 0}
 
 
 def run_measurement(args: argparse.Namespace, what: str, **ids: int) -> dict[str, Any]:
@@ -412,15 +391,16 @@ def run_measurement(args: argparse.Namespace, what: str, **ids: int) -> dict[str
 
 
 def row(what: str, result: dict[str, Any]) -> str:
+    def shown(size: str) -> str:
+        seconds = result.get(size)
+        return f"{seconds * 1000:.0f} ms" if seconds else f"fails ({result.get(f'{size}_error')})"
+
     small, large = result.get("small"), result.get("large")
     ratio = f"{large / small:.1f}" if small and large else "–"
     mb = result.get("large_memory", 0) / 2**20
     size = result.get("large_bytes", 0) / 2**20
     body = f"{size:.1f} MB" if size >= 0.1 else "–"
-    return (
-        f"| {what} | {small * 1000:.0f} ms | {large * 1000:.0f} ms | {ratio} | "
-        f"+{mb:.0f} MB | {body} |"
-    )
+    return f"| {what} | {shown('small')} | {shown('large')} | {ratio} | +{mb:.0f} MB | {body} |"
 
 
 def main() -> None:
