@@ -105,6 +105,7 @@ def write_xlsx(
     # Imported here: openpyxl is large, and only this download needs it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
 
     workbook = Workbook(write_only=True)
     # Fixed metadata: nothing about who made the file or when it was made.
@@ -112,12 +113,16 @@ def write_xlsx(
     workbook.properties.created = datetime(2000, 1, 1, tzinfo=UTC).replace(tzinfo=None)
     sheet = workbook.create_sheet(title=title[:31])
 
-    def text_cell(value: object) -> WriteOnlyCell:
+    def text_cell(value: object) -> WriteOnlyCell | str:
         text = clean_text(value)
+        # Plain text goes in as it is, the cheap way. openpyxl would store "=..." as a
+        # formula and "#N/A" as an error, so those, and every formula-like cell, become
+        # cells forced to text.
+        if not looks_like_formula(text) and text not in ERROR_CODES:
+            return text
         cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"  # openpyxl would store "=..." as a formula otherwise
-        if looks_like_formula(text):
-            cell.quotePrefix = True
+        cell.data_type = "s"
+        cell.quotePrefix = looks_like_formula(text)
         return cell
 
     for row in itertools.chain([header], rows):
