@@ -421,7 +421,11 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=100_000, help="in the large event")
     parser.add_argument("--small", type=int, default=100, help="bookings in the small event")
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing (median)")
-    parser.add_argument("--only", default="", help="comma-separated names to measure")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only these, comma-separated: dashboard, purge, or a row's name",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     for hidden in ("--database",):
         parser.add_argument(hidden, help=argparse.SUPPRESS)
