@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from webinar.extensions import db
 from webinar.london_time import LONDON, to_london
@@ -161,19 +161,6 @@ def _filtered(
     elif status != AttendeeFilter.ALL:
         query = query.where(Registration.status == RegistrationStatus(status.value))
     return _search(query, search.strip())
-
-
-def attendee_query(
-    event: Event, *, search: str = "", status: AttendeeFilter = AttendeeFilter.ALL
-) -> Select[tuple[Registration]]:
-    """Every matching booking in the list's order, for reading all of them."""
-    group = case(
-        *((Registration.status == value, rank) for rank, value in enumerate(STATUS_ORDER)),
-        else_=len(STATUS_ORDER),
-    )
-    return _filtered(select(Registration), event, search=search, status=status).order_by(
-        group, Registration.status_changed_at_utc, Registration.id
-    )
 
 
 def list_attendees(event: Event, *, search: str, status: AttendeeFilter, page: int) -> AttendeePage:
