@@ -14,8 +14,9 @@ in chunks and counted, never kept. The dashboard's small figure is taken before 
 event's bookings exist (it counts every event). Purging runs `flask purge-personal-data`
 in-process after moving the event's end 40 days back, small event first.
 
-Times are medians of --repeat runs (fewer when a run is slow). The database is dropped at
-the end. Only the given PostgreSQL server is contacted.
+Times are medians of --repeat runs (fewer when a run is slow), wall-clock and the app
+process's CPU time (PostgreSQL's is not in it). Results: docs/benchmarks.md. The database
+is dropped at the end. Only the given PostgreSQL server is contacted.
 Run: .venv/bin/python scripts/benchmark_organisers.py [--bookings 100000]
 """
 
