@@ -9,9 +9,18 @@ from sqlalchemy import func, select
 
 from tests.factories import Factory
 from webinar.extensions import db
-from webinar.models import Event, OutboxMessage, Question, Registration, RegistrationStatus
+from webinar.models import (
+    AnswerKind,
+    Event,
+    FormAnswer,
+    FormQuestion,
+    OutboxMessage,
+    Question,
+    Registration,
+    RegistrationStatus,
+)
 from webinar.registrations.queries import find_registration_by_token
-from webinar.registrations.retention import purge_personal_data
+from webinar.registrations.retention import purge_in_steps, purge_personal_data
 from webinar.security import manage_token_for
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -83,3 +92,73 @@ def test_the_command_uses_the_configured_retention(app: Flask, factory: Factory)
     output = app.test_cli_runner().invoke(args=["purge-personal-data"]).output
 
     assert "Removed personal data from 1 bookings" in output
+
+
+def _answered(registration: Registration, question: FormQuestion) -> None:
+    db.session.add(
+        FormAnswer(registration_id=registration.id, question_id=question.id, value="Radio")
+    )
+    db.session.commit()
+
+
+def _count(model: type, *conditions: object) -> int:
+    return int(db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
+
+
+def test_a_large_purge_goes_in_small_steps_and_carries_on_after_being_stopped(
+    any_app: Flask,
+) -> None:
+    factory = Factory()
+    old = booked_event(factory, ended_days_ago=31)
+    recent = booked_event(factory, ended_days_ago=29)
+    questions = {
+        event.id: FormQuestion(event_id=event.id, text="Heard from?", kind=AnswerKind.TEXT)
+        for event in (old, recent)
+    }
+    db.session.add_all(questions.values())
+    people = []
+    for number in range(5):
+        person = factory.registration(
+            old,
+            name=f"Old {number}",
+            email=f"old{number}@example.com",
+            accessibility_needs="Captions",
+            now=old.starts_at_utc - timedelta(days=3),
+        )
+        _answered(person, questions[old.id])
+        people.append(person)
+    kept = factory.registration(recent, now=recent.starts_at_utc - timedelta(days=3))
+    _answered(kept, questions[recent.id])
+    tokens = [manage_token_for(person.calendar_uid) for person in people]
+    statuses = [person.status for person in people]
+    assert _count(OutboxMessage, OutboxMessage.event_id == old.id) >= 5
+
+    # Stopped, as a killed command would be, after the first batch of bookings.
+    steps = purge_in_steps(now=NOW, retention_days=30, batch_size=2)
+    sizes = []
+    for step in steps:
+        db.session.commit()
+        sizes.append(step.registrations)
+        if step.registrations:
+            break
+    steps.close()
+    assert sizes[-1] == 2 and len(sizes) > 3  # emails and answers went first, 2 at a time
+    assert _count(OutboxMessage, OutboxMessage.event_id == old.id) == 0
+    assert _count(FormAnswer, FormAnswer.question_id == questions[old.id].id) == 0
+    assert _count(Registration, Registration.email.endswith("@deleted.invalid")) == 2
+
+    rest = [step.registrations for step in purge_in_steps(now=NOW, retention_days=30, batch_size=2)]
+    db.session.commit()
+
+    assert [size for size in rest if size] == [2, 1]
+    db.session.expire_all()
+    for person, token, status in zip(people, tokens, statuses, strict=True):
+        db.session.refresh(person)
+        assert (person.name, person.accessibility_needs, person.booking_code) == ("", None, None)
+        assert person.email == f"{person.id}@deleted.invalid"
+        assert person.status == status  # the counts survive
+        assert find_registration_by_token(token) is None
+    db.session.refresh(kept)
+    assert kept.email.endswith("@example.com") and kept.booking_code is not None
+    assert _count(OutboxMessage, OutboxMessage.event_id == recent.id) > 0
+    assert _count(FormAnswer, FormAnswer.question_id == questions[recent.id].id) == 1

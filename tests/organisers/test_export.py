@@ -90,3 +90,13 @@ def test_attendee_downloads_of_names_stored_before_the_form_refused_them(
     text = client.get(f"/organisers/events/{event.id}/attendees.csv").get_data(as_text=True)
     assert '"Ann;=1+1"' in text
     assert "\uffff" not in text
+
+
+def test_every_workbook_cell_is_text_even_what_excel_would_read_as_an_error_or_formula() -> None:
+    content = to_xlsx(["Name"], [["#N/A"], ["=1+1"], ["Plain"], ["#DIV/0!"]], title="A")
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == ["#N/A", "=1+1", "Plain", "#DIV/0!"]
+    assert [cell.data_type for cell in cells] == ["s"] * 4
+    assert [bool(cell.quotePrefix) for cell in cells] == [False, True, False, False]

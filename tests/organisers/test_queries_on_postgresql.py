@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from flask import Flask
 
 from tests.factories import Factory
@@ -42,3 +43,56 @@ def test_search_counts_and_dashboard(any_app: Flask) -> None:
     assert outbox.failed == 0
     assert outbox.waiting >= 2  # the confirmation and waiting-list emails
     assert outbox_counts(now=NOW + timedelta(days=30)).scheduled == 0
+
+
+def _utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("now", "registered", "expected"),
+    [
+        pytest.param(
+            # The clocks go back at 2am BST on Sunday 25 October 2026: a 25-hour day.
+            _utc(2026, 11, 1, 12, 0),
+            [
+                _utc(2026, 10, 18, 22, 59),  # 11:59pm BST on the 18th: before the chart
+                _utc(2026, 10, 18, 23, 30),  # 12:30am BST on the 19th
+                _utc(2026, 10, 24, 22, 30),  # 11:30pm BST on the 24th
+                _utc(2026, 10, 24, 23, 30),  # 12:30am BST on the 25th
+                _utc(2026, 10, 25, 23, 30),  # 11:30pm GMT on the 25th
+                _utc(2026, 10, 26, 0, 0),  # midnight GMT: the 26th
+                _utc(2026, 11, 1, 11, 0),
+            ],
+            {date(2026, 10, 19): 1, date(2026, 10, 24): 1, date(2026, 10, 25): 2}
+            | {date(2026, 10, 26): 1, date(2026, 11, 1): 1},
+            id="autumn",
+        ),
+        pytest.param(
+            # The clocks go forward at 1am GMT on Sunday 29 March 2026: a 23-hour day.
+            _utc(2026, 4, 5, 12, 0),
+            [
+                _utc(2026, 3, 28, 23, 30),  # 11:30pm GMT on the 28th
+                _utc(2026, 3, 29, 22, 59),  # 11:59pm BST on the 29th
+                _utc(2026, 3, 29, 23, 30),  # 12:30am BST on the 30th
+                _utc(2026, 4, 5, 22, 59),  # 11:59pm BST today: after now, still today
+            ],
+            {date(2026, 3, 28): 1, date(2026, 3, 29): 1, date(2026, 3, 30): 1}
+            | {date(2026, 4, 5): 1},
+            id="spring",
+        ),
+    ],
+)
+def test_registrations_per_day_follow_uk_days_across_the_clock_change(
+    any_app: Flask, now: datetime, registered: list[datetime], expected: dict[date, int]
+) -> None:
+    factory = Factory()
+    event = factory.event(capacity=20)
+    for instant in registered:
+        factory.registration(event, now=instant)
+
+    per_day = registrations_per_day(now=now)
+
+    assert len(per_day) == 14
+    assert per_day[-1][0] == now.date()
+    assert {day: count for day, count in per_day if count} == expected

@@ -25,6 +25,10 @@ class RegistrationStatus(enum.StrEnum):
     REQUESTED = "requested"
 
 
+#: Checked in at the door, or joined online through their own link.
+_CAME = "attended_at_utc IS NOT NULL OR join_first_used_at_utc IS NOT NULL"
+
+
 class Registration(Base):
     __tablename__ = "registration"
     __table_args__ = (
@@ -37,7 +41,27 @@ class Registration(Base):
             sqlite_where=text("status != 'cancelled'"),
             postgresql_where=text("status != 'cancelled'"),
         ),
-        Index("ix_registration_event_status", "event_id", "status", "id"),
+        # The attendee list's order within each status, and the waiting list's queue; also
+        # serves counts by status (docs/architecture.md#one-event-with-100000-bookings).
+        Index(
+            "ix_registration_event_status_changed",
+            "event_id",
+            "status",
+            "status_changed_at_utc",
+            "id",
+        ),
+        # Only people who came: check-in and dashboard counts read this, not every booking,
+        # and a new booking (neither time set) adds nothing to it.
+        Index(
+            "ix_registration_attendance",
+            "event_id",
+            "status",
+            "attended_at_utc",
+            sqlite_where=text(_CAME),
+            postgresql_where=text(_CAME),
+        ),
+        # The dashboard's registrations per day.
+        Index("ix_registration_created_at_utc", "created_at_utc"),
         # What the person shows at the door; unique within the event.
         Index("uq_registration_event_booking_code", "event_id", "booking_code", unique=True),
         Index("uq_registration_join_token_hash", "join_token_hash", unique=True),

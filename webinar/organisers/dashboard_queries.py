@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from webinar.extensions import db
-from webinar.london_time import to_london
+from webinar.london_time import LONDON, to_london
 from webinar.models import (
     Event,
     EventStatus,
@@ -91,15 +90,28 @@ def _feedback_by_event() -> dict[int, int]:
 
 
 def registrations_per_day(*, now: datetime, days: int = CHART_DAYS) -> list[tuple[date, int]]:
-    """Registrations made on each of the last `days` UK days, oldest first."""
+    """Registrations made on each of the last `days` UK days, oldest first.
+
+    Counted by the database: each UK midnight is turned into a UTC instant here, with its
+    GMT or BST offset, and the rows are bucketed between them, the same on every database.
+    """
     today = to_london(now).date()
     first = today - timedelta(days=days - 1)
-    since = now - timedelta(days=days + 1)
-    created = db.session.scalars(
-        select(Registration.created_at_utc).where(Registration.created_at_utc >= since)
+    dates = [first + timedelta(days=offset) for offset in range(days)]
+    midnights = [_london_midnight(day) for day in [*dates, today + timedelta(days=1)]]
+    created = Registration.created_at_utc
+    day_number = case(
+        *((created < midnight, number) for number, midnight in enumerate(midnights[1:])),
+    )
+    rows = db.session.execute(
+        select(day_number, func.count())
+        .where(created >= midnights[0])
+        .where(created < midnights[-1])
+        .group_by(day_number)
     ).all()
-    per_day = Counter(to_london(instant).date() for instant in created)
-    return [
-        (first + timedelta(days=offset), per_day[first + timedelta(days=offset)])
-        for offset in range(days)
-    ]
+    counts = {int(number): int(count) for number, count in rows}
+    return [(day, counts.get(number, 0)) for number, day in enumerate(dates)]
+
+
+def _london_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LONDON).astimezone(UTC)

@@ -6,14 +6,17 @@ import enum
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from webinar.extensions import db
 from webinar.london_time import LONDON, to_london
 from webinar.models import Event, EventStatus, Registration, RegistrationStatus
+from webinar.registrations.booking_codes import read_booking_code
 
 PAGE_SIZE = 50
+_Row = Any  # what a query selects: whole bookings, ids, or counts by status
 
 
 def page_number(text: str | None) -> int:
@@ -117,13 +120,22 @@ class AttendeePage:
     total: int
 
 
-def _search(query: Select[tuple[Registration]], search: str) -> Select[tuple[Registration]]:
+#: The list's order: booked, then the waiting list in queue order, requests, then
+#: cancellations; within each, by when they got that status.
+STATUS_ORDER = (
+    RegistrationStatus.BOOKED,
+    RegistrationStatus.WAITING,
+    RegistrationStatus.REQUESTED,
+    RegistrationStatus.CANCELLED,
+)
+
+
+def _search(query: Select[_Row], search: str) -> Select[_Row]:
     """Names by any part; email addresses only whole, so masked ones cannot be rebuilt."""
     if not search:
         return query
     # Escape LIKE wildcards so a search for "50%" means those characters.
-    pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern += "%"
+    pattern = f"%{escape_like(search.lower())}%"
     return query.where(
         or_(
             func.lower(Registration.name).like(pattern, escape="\\"),
@@ -133,10 +145,14 @@ def _search(query: Select[tuple[Registration]], search: str) -> Select[tuple[Reg
     )
 
 
-def attendee_query(
-    event: Event, *, search: str = "", status: AttendeeFilter = AttendeeFilter.ALL
-) -> Select[tuple[Registration]]:
-    query = select(Registration).where(Registration.event_id == event.id)
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(
+    query: Select[_Row], event: Event, *, search: str, status: AttendeeFilter
+) -> Select[_Row]:
+    query = query.where(Registration.event_id == event.id)
     if status == AttendeeFilter.ATTENDED:
         # A booking cancelled after check-in no longer counts as someone who came.
         query = query.where(Registration.attended_at_utc.is_not(None)).where(
@@ -144,25 +160,91 @@ def attendee_query(
         )
     elif status != AttendeeFilter.ALL:
         query = query.where(Registration.status == RegistrationStatus(status.value))
-    # Booked, then the waiting list in queue order, requests, then cancellations.
-    group = case(
-        (Registration.status == RegistrationStatus.BOOKED, 0),
-        (Registration.status == RegistrationStatus.WAITING, 1),
-        (Registration.status == RegistrationStatus.REQUESTED, 2),
-        else_=3,
-    )
-    return _search(query, search.strip()).order_by(
-        group, Registration.status_changed_at_utc, Registration.id
-    )
+    return _search(query, search.strip())
 
 
 def list_attendees(event: Event, *, search: str, status: AttendeeFilter, page: int) -> AttendeePage:
-    query = attendee_query(event, search=search, status=status)
-    total = int(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    """One page of the list, read status by status, without sorting the whole event."""
+    # Counted by status with no ORDER BY, then each status read along its index
+    # (docs/architecture.md#one-event-with-100000-bookings).
+    counted = _filtered(
+        select(Registration.status, func.count()), event, search=search, status=status
+    ).group_by(Registration.status)
+    sizes: dict[RegistrationStatus, int] = {
+        value: int(count) for value, count in db.session.execute(counted)
+    }
+    total = sum(sizes.values())
     pages = max(math.ceil(total / PAGE_SIZE), 1)
     page = min(max(page, 1), pages)
-    registrations = list(db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    return AttendeePage(registrations=registrations, page=page, pages=pages, total=total)
+    ids: list[int] = []
+    skip = (page - 1) * PAGE_SIZE
+    for value in STATUS_ORDER:
+        size = sizes.get(value, 0)
+        if skip >= size or len(ids) == PAGE_SIZE:
+            skip = max(skip - size, 0)
+            continue
+        take = min(PAGE_SIZE - len(ids), size - skip)
+        group = _filtered(select(Registration.id), event, search=search, status=status)
+        ids += _ids_in_order(group.where(Registration.status == value), size, skip, take)
+        skip = 0
+    by_id = {
+        row.id: row
+        for row in db.session.scalars(select(Registration).where(Registration.id.in_(ids)))
+    }
+    return AttendeePage(
+        registrations=[by_id[number] for number in ids if number in by_id],
+        page=page,
+        pages=pages,
+        total=total,
+    )
+
+
+def _ids_in_order(group: Select[tuple[int]], size: int, skip: int, take: int) -> list[int]:
+    """Ids `skip` to `skip + take` of one status, in order, walking the index from the
+    nearer end: the last page costs what the first does."""
+    if skip <= size - skip - take:
+        query = group.order_by(Registration.status_changed_at_utc, Registration.id).offset(skip)
+        return list(db.session.scalars(query.limit(take)))
+    backwards = group.order_by(
+        Registration.status_changed_at_utc.desc(), Registration.id.desc()
+    ).offset(size - skip - take)
+    return list(reversed(db.session.scalars(backwards.limit(take)).all()))
+
+
+#: Names on the check-in page before a search: enough for a small event, and a page a
+#: phone at the door can load at once at any size.
+CHECK_IN_NAMES = 100
+
+
+@dataclass(frozen=True)
+class CheckInList:
+    people: list[Registration]
+    #: Everyone booked who matches, of whom `people` are the first by name.
+    total: int
+
+
+def list_for_check_in(event: Event, *, search: str, booked: int) -> CheckInList:
+    """People booked, by name; by part of a name or their booking code when searching.
+
+    `booked` is the event's count of bookings, already known when there is no search.
+    """
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .where(Registration.status == RegistrationStatus.BOOKED)
+    )
+    if search.strip():
+        by_name = func.lower(Registration.name).like(
+            f"%{escape_like(search.strip().lower())}%", escape="\\"
+        )
+        code = read_booking_code(search)
+        query = query.where(or_(by_name, Registration.booking_code == code) if code else by_name)
+        counted = query.with_only_columns(func.count(), maintain_column_froms=True)
+        booked = int(db.session.scalar(counted) or 0)
+    people = db.session.scalars(
+        query.order_by(Registration.name, Registration.id).limit(CHECK_IN_NAMES)
+    ).all()
+    return CheckInList(people=list(people), total=booked)
 
 
 def mask_email(email: str) -> str:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import IO
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
@@ -52,50 +53,99 @@ def neutralise(value: object) -> str:
     return "'" + text if looks_like_formula(text) else text
 
 
+#: Rows per chunk of a streamed CSV: few enough writes to the socket, little memory.
+CSV_CHUNK_ROWS = 500
+
+
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    return "".join(csv_chunks(header, rows))
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """The CSV a few hundred rows at a time, every cell quoted and neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow([neutralise(cell) for cell in header])
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         writer.writerow([neutralise(cell) for cell in row])
-    return buffer.getvalue()
+        if number % CSV_CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
-def csv_download(content: str, *, filename: str) -> Response:
-    # A byte-order mark so Excel reads UTF-8 names correctly.
-    response = Response("\ufeff" + content, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def csv_download(content: str | Iterator[str], *, filename: str) -> Response:
+    """A download of CSV text, or of chunks streamed as they are made (then flat in memory)."""
+    if isinstance(content, str):
+        response = Response(BYTE_ORDER_MARK + content, mimetype="text/csv")
+    else:
+        response = Response(_after_byte_order_mark(content), mimetype="text/csv")
+    return _attachment(response, filename)
+
+
+#: So Excel reads UTF-8 names correctly.
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def _after_byte_order_mark(chunks: Iterator[str]) -> Iterator[str]:
+    # A generator, not itertools.chain: closing it (a download cut short) closes `chunks`.
+    yield BYTE_ORDER_MARK
+    yield from chunks
 
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str) -> bytes:
+def write_xlsx(
+    file: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str
+) -> None:
+    """A workbook written row by row: openpyxl's write-only mode keeps the sheet in a
+    temporary file, not in memory."""
+    # Imported here: openpyxl is large, and only this download needs it.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
+
     workbook = Workbook(write_only=True)
     # Fixed metadata: nothing about who made the file or when it was made.
     workbook.properties.creator = "Events"
     workbook.properties.created = datetime(2000, 1, 1, tzinfo=UTC).replace(tzinfo=None)
     sheet = workbook.create_sheet(title=title[:31])
-    for row in [header, *rows]:
-        sheet.append([_text_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+    def text_cell(value: object) -> WriteOnlyCell | str:
+        text = clean_text(value)
+        # Plain text goes in as it is, the cheap way. openpyxl would store "=..." as a
+        # formula and "#N/A" as an error, so those, and every formula-like cell, become
+        # cells forced to text.
+        if not looks_like_formula(text) and text not in ERROR_CODES:
+            return text
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"
+        cell.quotePrefix = looks_like_formula(text)
+        return cell
+
+    for row in itertools.chain([header], rows):
+        sheet.append([text_cell(value) for value in row])
+    workbook.save(file)
 
 
-def _text_cell(sheet: object, value: object) -> WriteOnlyCell:
-    text = clean_text(value)
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # openpyxl would store "=..." as a formula otherwise
-    if looks_like_formula(text):
-        cell.quotePrefix = True
-    return cell
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str) -> bytes:
+    """The finished workbook, built through a temporary file: the rows never sit in memory,
+    only the compressed result (a few megabytes for 100,000 rows)."""
+    # Bytes rather than an open file for the response: a response nobody closes (a test
+    # client's) would leave the file to the garbage collector.
+    with tempfile.TemporaryFile() as file:
+        write_xlsx(file, header, rows, title=title)
+        file.seek(0)
+        return file.read()
 
 
 def xlsx_download(content: bytes, *, filename: str) -> Response:
-    response = Response(content, mimetype=XLSX_MIMETYPE)
+    return _attachment(Response(content, mimetype=XLSX_MIMETYPE), filename)
+
+
+def _attachment(response: Response, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

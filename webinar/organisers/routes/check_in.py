@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from webinar.extensions import db
 from webinar.lookups import attendee_or_404, event_or_404
-from webinar.models import Event, OrganiserRole, Registration, RegistrationStatus, utc_now
+from webinar.models import Event, OrganiserRole, utc_now
 from webinar.organisers.forms.accounts import ConfirmForm
-from webinar.organisers.queries import attendee_counts, list_events_on_day
+from webinar.organisers.queries import attendee_counts, list_events_on_day, list_for_check_in
 from webinar.organisers.roles import CHECK_IN_ROLES, current_organiser, role_required
 from webinar.organisers.routes.blueprint import blueprint
 from webinar.organisers.services import attendees as attendee_services
 from webinar.organisers.services import check_in as check_in_services
-from webinar.registrations.booking_codes import read_booking_code
 
 
 def _check_in_event_or_403(event_id: int) -> Event:
@@ -64,25 +62,15 @@ def check_in_by_code(event_id: int) -> Response:
 def _check_in_page(
     event: Event, *, search: str, result: check_in_services.CodeCheckIn | None = None
 ) -> Response:
-    # Names only: nobody at the door needs an email address.
-    query = (
-        select(Registration)
-        .where(Registration.event_id == event.id)
-        .where(Registration.status == RegistrationStatus.BOOKED)
-        .order_by(Registration.name, Registration.id)
-    )
-    if search.strip():
-        pattern = f"%{_escape(search.strip().lower())}%"
-        by_name = func.lower(Registration.name).like(pattern, escape="\\")
-        code = read_booking_code(search)
-        query = query.where(or_(by_name, Registration.booking_code == code) if code else by_name)
+    counts = attendee_counts(event)
     response = make_response(
         render_template(
             "organisers/check_in/check_in.html",
             event=event,
-            people=list(db.session.scalars(query)),
+            # Names only: nobody at the door needs an email address.
+            listing=list_for_check_in(event, search=search, booked=counts.booked),
             search=search,
-            counts=attendee_counts(event),
+            counts=counts,
             form=ConfirmForm(),
             result=result,
             outcomes=check_in_services.CodeOutcome,
@@ -91,10 +79,6 @@ def _check_in_page(
     # The one page that may use the camera, to scan booking codes.
     response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
     return response
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @blueprint.post("/events/<int:event_id>/attendees/<int:registration_id>/attended")
