@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from xml.etree import ElementTree
 
@@ -100,3 +101,19 @@ def test_every_workbook_cell_is_text_even_what_excel_would_read_as_an_error_or_f
     assert [cell.value for cell in cells] == ["#N/A", "=1+1", "Plain", "#DIV/0!"]
     assert [cell.data_type for cell in cells] == ["s"] * 4
     assert [bool(cell.quotePrefix) for cell in cells] == [False, True, False, False]
+
+
+def as_excel_shows(text: str) -> str:
+    """Excel reads _xHHHH_ in a cell's XML as the character HHHH (ECMA-376, ST_Xstring);
+    openpyxl leaves such escapes as they are."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda match: chr(int(match[1], 16)), text)
+
+
+def test_workbook_text_is_shown_as_typed_even_where_it_looks_like_an_excel_escape() -> None:
+    typed = ["_x0041_", "Line one\r\nline two", "  Ann  ", "007", "TRUE", "1e5"]
+    content = to_xlsx(["Name"], [[text] for text in typed], title="A")
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [as_excel_shows(cell.value) for cell in cells] == typed
+    assert [cell.data_type for cell in cells] == ["s"] * len(typed)
