@@ -211,7 +211,9 @@ def statuses(url: str) -> dict[str, int]:
     return {str(status): int(number) for status, number in rows}
 
 
-def start_senders(number: int, env: dict[str, str], *arguments: str) -> list[subprocess.Popen[bytes]]:
+def start_senders(
+    number: int, env: dict[str, str], *arguments: str
+) -> list[subprocess.Popen[bytes]]:
     log = ROOT / "instance" / "bench-outbox-senders.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("ab") as output:
@@ -294,7 +296,11 @@ def main() -> None:
     with database(args.postgres) as url, smtp_sink() as (port, counters):
         env = sender_environment(url.replace("postgresql://", "postgresql+psycopg://"), port)
         subprocess.run(  # noqa: S603 - our own command line
-            [str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+            [str(BIN / "flask"), "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
         )
         started = time.perf_counter()
         # At once: the event is 2 hours away, so only its 1-hour reminder is queued.
