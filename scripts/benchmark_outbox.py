@@ -22,6 +22,7 @@ import asyncio
 import multiprocessing
 import os
 import platform
+import resource
 import secrets
 import subprocess
 import sys
@@ -229,10 +230,30 @@ def start_senders(
         ]
 
 
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def postgres_cpu_seconds(url: str) -> float:
+    """CPU of PostgreSQL's ended backends (the postmaster's reaped children), if readable."""
+    with psycopg.connect(url) as connection:
+        row = connection.execute("SELECT pg_backend_pid()").fetchone()
+    assert row is not None
+    try:
+        backend = Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()
+        postmaster = Path(f"/proc/{backend[1]}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    # Fields 16 and 17 of /proc/<pid>/stat (cutime, cstime), in clock ticks.
+    return (int(postmaster[13]) + int(postmaster[14])) / os.sysconf("SC_CLK_TCK")
+
+
 def at_once(url: str, env: dict[str, str], counters: SinkCounters, senders: int) -> str:
     """Every reminder due now; `senders` one-shot senders; how long until all arrived."""
     all_due_now(url)
     counters.reset()
+    cpu_before, postgres_before = children_cpu_seconds(), postgres_cpu_seconds(url)
     started = time.time()
     processes = start_senders(senders, env)
     for process in processes:
@@ -241,9 +262,12 @@ def at_once(url: str, env: dict[str, str], counters: SinkCounters, senders: int)
     received = counters.received.value
     rate = (received - 1) / (counters.last.value - counters.first.value) if received > 1 else 0
     counts = statuses(url)
+    sender_cpu = (children_cpu_seconds() - cpu_before) / max(received, 1) * 1000
+    postgres_cpu = (postgres_cpu_seconds(url) - postgres_before) / max(received, 1) * 1000
     return (
         f"| {senders} | {received} | {counters.distinct.value} | {counts.get('sent', 0)} | "
-        f"{rate:.0f} | {counters.last.value - started:.1f} | {finished - started:.1f} |"
+        f"{rate:.0f} | {counters.last.value - started:.1f} | {finished - started:.1f} | "
+        f"{sender_cpu:.1f} | {postgres_cpu:.1f} |"
     )
 
 
@@ -326,9 +350,10 @@ def main() -> None:
     if not args.spread:
         print(
             "| senders | received | distinct Message-IDs | rows sent | messages/s "
-            "| last arrived (s) | senders exited (s) |"
+            "| last arrived (s) | senders exited (s) | sender CPU ms/message "
+            "| PostgreSQL CPU ms/message |"
         )
-        print("| --- | --- | --- | --- | --- | --- | --- |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))
 
 
