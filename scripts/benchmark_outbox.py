@@ -239,12 +239,12 @@ def postgres_cpu_seconds(url: str) -> float:
     """CPU of PostgreSQL's ended backends (the postmaster's reaped children), if readable."""
     with psycopg.connect(url) as connection:
         row = connection.execute("SELECT pg_backend_pid()").fetchone()
-    assert row is not None
-    try:
-        backend = Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()
-        postmaster = Path(f"/proc/{backend[1]}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
+        assert row is not None
+        try:  # while the backend is alive, to find its parent
+            backend = Path(f"/proc/{row[0]}/stat").read_text().rsplit(")", 1)[1].split()
+            postmaster = Path(f"/proc/{backend[1]}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
     # Fields 16 and 17 of /proc/<pid>/stat (cutime, cstime), in clock ticks.
     return (int(postmaster[13]) + int(postmaster[14])) / os.sysconf("SC_CLK_TCK")
 
