@@ -54,6 +54,7 @@ class SinkCounters:
         self.first: Synchronized[float] = multiprocessing.Value("d", 0.0)  # type: ignore[assignment]
         self.last: Synchronized[float] = multiprocessing.Value("d", 0.0)  # type: ignore[assignment]
         self.run: Synchronized[int] = multiprocessing.Value("q", 0)  # type: ignore[assignment]
+        self.pid: int | None = None
 
     def reset(self) -> None:
         for counter in (self.received, self.distinct, self.first, self.last):
@@ -95,11 +96,21 @@ def run_sink(port: int, counters: SinkCounters) -> None:
         controller.stop()
 
 
+def process_cpu_seconds(pid: int | None) -> float:
+    """User and system CPU of a running process, from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def smtp_sink() -> Iterator[tuple[int, SinkCounters]]:
     port, counters = free_port(), SinkCounters()
     process = multiprocessing.Process(target=run_sink, args=(port, counters), daemon=True)
     process.start()
+    counters.pid = process.pid
     time.sleep(1.0)
     try:
         yield port, counters
@@ -254,6 +265,7 @@ def at_once(url: str, env: dict[str, str], counters: SinkCounters, senders: int)
     all_due_now(url)
     counters.reset()
     cpu_before, postgres_before = children_cpu_seconds(), postgres_cpu_seconds(url)
+    sink_before = process_cpu_seconds(counters.pid)
     started = time.time()
     processes = start_senders(senders, env)
     for process in processes:
@@ -264,10 +276,11 @@ def at_once(url: str, env: dict[str, str], counters: SinkCounters, senders: int)
     counts = statuses(url)
     sender_cpu = (children_cpu_seconds() - cpu_before) / max(received, 1) * 1000
     postgres_cpu = (postgres_cpu_seconds(url) - postgres_before) / max(received, 1) * 1000
+    sink_cpu = (process_cpu_seconds(counters.pid) - sink_before) / max(received, 1) * 1000
     return (
         f"| {senders} | {received} | {counters.distinct.value} | {counts.get('sent', 0)} | "
         f"{rate:.0f} | {counters.last.value - started:.1f} | {finished - started:.1f} | "
-        f"{sender_cpu:.1f} | {postgres_cpu:.1f} |"
+        f"{sender_cpu:.1f} | {postgres_cpu:.1f} | {sink_cpu:.1f} |"
     )
 
 
@@ -328,8 +341,12 @@ def main() -> None:
         )
         started = time.perf_counter()
         # At once: the event is 2 hours away, so only its 1-hour reminder is queued.
-        # Spread: it starts 1 hour after the last reminder's window, about a minute from now.
-        starts_in = timedelta(hours=2) if not args.spread else timedelta(hours=1, minutes=1)
+        # Spread: the 1-hour reminders' window (capacity / REMINDERS_PER_SECOND, at most
+        # 15 minutes) opens just after loading ends.
+        per_second = float(os.environ.get("FLASK_REMINDERS_PER_SECOND", 100))
+        window = min(args.count / per_second, 900) if per_second > 0 else 0
+        lead = timedelta(seconds=window + 30 + args.count / 1000)
+        starts_in = timedelta(hours=2) if not args.spread else timedelta(hours=1) + lead
         context = multiprocessing.get_context("spawn")
         with context.Pool(1) as pool:
             pool.apply(load, (env, args.count, starts_in))
@@ -351,9 +368,9 @@ def main() -> None:
         print(
             "| senders | received | distinct Message-IDs | rows sent | messages/s "
             "| last arrived (s) | senders exited (s) | sender CPU ms/message "
-            "| PostgreSQL CPU ms/message |"
+            "| PostgreSQL CPU ms/message | SMTP sink CPU ms/message |"
         )
-        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))
 
 
