@@ -312,10 +312,12 @@ def spread(url: str, env: dict[str, str], counters: SinkCounters, senders: int) 
             (nominal_at, nominal_at),
         ).fetchone()
     assert row is not None
+    first, last, wait = (moment.total_seconds() for moment in row)
     return (
         f"{senders} senders: {counters.received.value} received "
         f"({counters.distinct.value} distinct); against the nominal time the first arrived "
-        f"{row[0]}, the last {row[1]}; longest wait after falling due {row[2]}"
+        f"at {first:+.1f} s, the last at {last:+.1f} s; longest wait after falling due "
+        f"{wait:.1f} s"
     )
 
 
