@@ -118,3 +118,19 @@ def test_a_refused_message_fails_alone(smtp: SMTPServer, factory: Factory) -> No
     assert (report.sent, report.failed) == (1, 1)
     assert len(smtp.wait_for(1)) == 1
     assert len(smtp.connections) == 1
+
+
+def test_a_sender_told_to_stop_finishes_its_batch_and_leaves_the_rest_due(
+    smtp: SMTPServer, factory: Factory
+) -> None:
+    confirmations_for(factory, "ash", "bo", "cy", "di", "ed")
+    answers = iter([False, True])  # SIGTERM arrives while the first batch is sent
+
+    report = send_due_messages(batch_size=2, stopping=lambda: next(answers))
+
+    assert report.sent == 2
+    assert len(smtp.wait_for(2)) == 2
+    db.session.expire_all()
+    assert sorted(row.status for row in rows(Kind.BOOKING_CONFIRMED)) == sorted(
+        [OutboxStatus.SENT] * 2 + [OutboxStatus.DUE] * 3
+    )

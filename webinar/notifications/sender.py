@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,17 +47,28 @@ RETRY_MAX_SECONDS = 60 * 60.0
 MAX_ATTEMPTS = 30
 
 
-def send_due_messages(*, now: datetime | None = None, batch_size: int | None = None) -> SendReport:
-    """Send every row due now, batch by batch, until none is left."""
+def send_due_messages(
+    *,
+    now: datetime | None = None,
+    batch_size: int | None = None,
+    stopping: Callable[[], bool] = lambda: False,
+) -> SendReport:
+    """Send every row due now, batch by batch, until none is left or `stopping()` says so.
+
+    `stopping` is asked between batches: a sender told to stop (SIGTERM) during a backlog
+    of thousands finishes the batch in hand, records it, and returns, rather than be
+    killed half way by its service manager and leave its batch to be sent again.
+    """
     report = SendReport()
     batch_size = batch_size or BATCH_SIZE
-    while True:
+    while not stopping():
         handled_before = report.handled
         claimed = claim_due_messages(now=now or utc_now(), limit=batch_size, report=report)
         if not claimed and report.handled == handled_before:
             return report
         with Transport() as transport:
             _deliver_batch(claimed, transport, report)
+    return report
 
 
 def _deliver_batch(claimed: Sequence[Claimed], transport: Transport, report: SendReport) -> None:
