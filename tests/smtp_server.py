@@ -32,6 +32,8 @@ class ReceivedMessage:
     raw: bytes
     mail_from: str
     rcpt_tos: list[str]
+    #: The client's address and port: one per SMTP connection.
+    peer: tuple[str, int]
 
 
 @dataclass
@@ -50,6 +52,7 @@ class SMTPServer:
     port: int
     received: list[ReceivedMessage] = field(default_factory=list)
     _failures: list[_Failure] = field(default_factory=list)
+    _refused: dict[str, str] = field(default_factory=dict)
     _condition: threading.Condition = field(default_factory=threading.Condition)
 
     @property
@@ -92,11 +95,25 @@ class SMTPServer:
         with self._condition:
             self._failures.append(_Failure(reply=reply, remaining=count))
 
+    def refuse_recipient(self, address: str, code: int = 550) -> None:
+        """Answer RCPT TO for this address with an SMTP error, every time, until clear()."""
+        if not 400 <= code <= 599:
+            raise ValueError("code must be an SMTP 4xx or 5xx reply code")
+        with self._condition:
+            self._refused[address] = f"{code} {code // 100}.1.1 Recipient refused"
+
+    @property
+    def connections(self) -> set[tuple[str, int]]:
+        """The SMTP connections that delivered the messages received so far."""
+        with self._condition:
+            return {received.peer for received in self.received}
+
     def clear(self) -> None:
         """Forget received messages and pending failures."""
         with self._condition:
             self.received.clear()
             self._failures.clear()
+            self._refused.clear()
 
     def _next_failure(self) -> str | None:
         """Return the SMTP error reply to give now, if one is pending."""
@@ -122,6 +139,22 @@ class _Handler:
     def __init__(self, server: SMTPServer) -> None:
         self.server = server
 
+    async def handle_RCPT(
+        self,
+        smtp: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        """Accept a recipient, or refuse one the test named."""
+        with self.server._condition:
+            refusal = self.server._refused.get(address)
+        if refusal is not None:
+            return refusal
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, smtp: SMTP, session: Session, envelope: Envelope) -> str:
         """Accept or refuse one message after DATA."""
         failure = self.server._next_failure()
@@ -135,6 +168,7 @@ class _Handler:
                 raw=raw,
                 mail_from=str(envelope.mail_from),
                 rcpt_tos=list(envelope.rcpt_tos),
+                peer=tuple(session.peer),
             )
         )
         return "250 2.0.0 OK"

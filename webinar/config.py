@@ -52,6 +52,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         #: Where emails are written as .eml files when MAIL_SERVER is empty (development).
         "OUTBOX_EML_DIR": str(Path(instance_path) / "emails"),
         "REMINDER_HOURS_BEFORE": [24, 1],
+        # Reminders per second the senders keep up with: an event's reminders fall due over
+        # capacity / this seconds before their time, 0 sends each at its nominal time
+        # (docs/architecture.md#reminders-for-large-events).
+        "REMINDERS_PER_SECOND": 100,
         "SENT_EMAIL_RETENTION_DAYS": 7,
         "PERSONAL_DATA_RETENTION_DAYS": 30,
         "RATELIMIT_STORAGE_URI": "memory://",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -13,14 +14,14 @@ from tests.factories import Factory
 from tests.smtp_server import SMTPServer
 from webinar import create_app
 from webinar.extensions import db
-from webinar.models import OutboxMessage, OutboxStatus
+from webinar.models import OutboxMessage, OutboxStatus, utc_now
 from webinar.notifications.sender import SendReport, send_due_messages
 
 SENDERS = 3
 PEOPLE = 24
 
 
-def run_senders_at_once(config: dict[str, object]) -> list[SendReport]:
+def run_senders_at_once(config: dict[str, object], *, batch_size: int = 2) -> list[SendReport]:
     """Each sender is its own app (own engine and connections), as in separate processes."""
     apps = [create_app(dict(config)) for _ in range(SENDERS)]
     start = threading.Barrier(SENDERS)
@@ -31,7 +32,7 @@ def run_senders_at_once(config: dict[str, object]) -> list[SendReport]:
         with app.app_context():
             try:
                 start.wait()
-                reports.append(send_due_messages(batch_size=2))
+                reports.append(send_due_messages(batch_size=batch_size))
             except BaseException as error:  # reported below, in the test's thread
                 failures.append(error)
             finally:
@@ -88,3 +89,21 @@ def test_two_or_more_senders_on_postgresql_send_each_row_once(
 
     assert_each_sent_once(smtp_server, reports)
     assert sum(1 for report in reports if report.sent) >= 2, "the work was shared"
+
+
+def test_senders_on_postgresql_share_stuck_and_due_rows_and_send_each_once(
+    pg_app: Flask, smtp_server: SMTPServer, postgres_schema: str, tmp_path: Path
+) -> None:
+    """Half the rows were left "sending" by a sender killed 11 minutes ago."""
+    register_people(Factory())
+    due = db.session.query(OutboxMessage).filter(OutboxMessage.due_at_utc <= utc_now())
+    for row in due.order_by(OutboxMessage.id).all()[::2]:
+        row.status = OutboxStatus.SENDING
+        row.claimed_at_utc = row.created_at_utc - timedelta(minutes=11)
+    db.session.commit()
+    config = {**base_config(postgres_url(postgres_schema), tmp_path)}
+    config.update(smtp_server.flask_config())
+
+    reports = run_senders_at_once(config, batch_size=5)
+
+    assert_each_sent_once(smtp_server, reports)

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinar.extensions import Base
@@ -26,7 +26,24 @@ class OutboxStatus(enum.StrEnum):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_status_due", "status", "due_at_utc"),)
+    __table_args__ = (
+        # The sender's two claims (docs/architecture.md#the-sender-at-scale). Partial, so
+        # they hold only what waits: the sent rows kept for a week are in neither, and the
+        # claim reads the first rows of the index in its order and stops.
+        Index(
+            "ix_outbox_message_due",
+            "due_at_utc",
+            "id",
+            sqlite_where=text("status = 'due'"),
+            postgresql_where=text("status = 'due'"),
+        ),
+        Index(
+            "ix_outbox_message_sending",
+            "claimed_at_utc",
+            sqlite_where=text("status = 'sending'"),
+            postgresql_where=text("status = 'sending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Which email function renders it, e.g. "booking_confirmed_to_attendee".

@@ -70,7 +70,7 @@ def send_command(forever: bool) -> None:
                 purge_old_messages()
                 db.session.commit()
                 last_purge = time.monotonic()
-            report = send_due_messages()
+            report = send_due_messages(stopping=lambda: flag.stopping)
             if report.handled:
                 click.echo(
                     f"Sent {report.sent}, retrying {report.retrying}, failed {report.failed}."

@@ -7,6 +7,7 @@ the change, raised the calendar SEQUENCE where it applies, and flushed.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -96,15 +97,15 @@ def reminders_to_attendee(registration: Registration) -> int:
     now = utc_now()
     scheduled = 0
     for hours in current_app.config["REMINDER_HOURS_BEFORE"]:
-        due_at = event.starts_at_utc - timedelta(hours=hours)
-        if due_at <= now:
+        nominal = event.starts_at_utc - timedelta(hours=hours)
+        if nominal <= now:
             continue
         enqueue(
             kind=Kind.REMINDER,
             recipient=registration.email,
             registration=registration,
             event=event,
-            due_at_utc=due_at,
+            due_at_utc=nominal - reminder_lead(event, registration.calendar_uid, hours=hours),
             dedupe_key=key_for(
                 registration, f"{Kind.REMINDER}_{hours}h", registration.calendar_sequence
             ),
@@ -112,6 +113,23 @@ def reminders_to_attendee(registration: Registration) -> int:
         )
         scheduled += 1
     return scheduled
+
+
+def reminder_lead(event: Event, calendar_uid: str, *, hours: float) -> timedelta:
+    """How long before its nominal time this booking's reminder falls due.
+
+    An event's reminders are spread over the time the senders need for as many as it has
+    places (capacity / REMINDERS_PER_SECOND), each at a point fixed by its calendar UID,
+    so all of them have gone by the nominal time (docs/architecture.md#reminders-for-large-events).
+    At most a quarter of the reminder's hours: "1 hour before" never arrives 75+ minutes before.
+    """
+    per_second = float(current_app.config["REMINDERS_PER_SECOND"])
+    if per_second <= 0:
+        return timedelta(0)
+    window = min(event.capacity / per_second, hours * 3600 / 4)
+    digest = hashlib.sha256(calendar_uid.encode()).digest()
+    share = int.from_bytes(digest[:8], "big") / 2**64
+    return timedelta(seconds=round(window * share, 3))
 
 
 def drop_reminders(registration_ids: Sequence[int]) -> None:

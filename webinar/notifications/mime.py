@@ -5,15 +5,19 @@ The shape and the reasons for it: docs/calendar.md#the-email.
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
+import socket
 import time
 from datetime import UTC, datetime
 from email import policy
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import MIMEPart
 from email.mime.multipart import MIMEMultipart
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
 
+import flask_mail
 from flask_mail import Message
 from icalendar import Calendar
 
@@ -24,6 +28,42 @@ ATTACHMENT_NAME = "invite.ics"
 
 # RFC 5322 section 3.6.4: msg-id is "<" id-left "@" id-right ">".
 _MESSAGE_ID = re.compile(r"<[^<>@\s]+@[^<>@\s]+>")
+
+
+@functools.cache
+def _host_name() -> str:
+    return socket.getfqdn()
+
+
+def _cheap_make_msgid(idstring: str | None = None, domain: str | None = None) -> str:
+    """email.utils.make_msgid with the host's name looked up once, not once a message."""
+    return make_msgid(idstring, domain or _host_name())
+
+
+# Flask-Mail's Message() calls make_msgid(), which asks DNS for this host's name
+# (socket.getfqdn) every time: a third of the cost of building a message here, or far
+# more with a slow resolver. Every message we send replaces that Message-ID with the row's
+# own anyway (docs/architecture.md#the-sender-at-scale).
+flask_mail.make_msgid = _cheap_make_msgid  # type: ignore[attr-defined]
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard registry, keeping the header classes it makes.
+
+    HeaderRegistry.__getitem__ builds a new class with type() for every header of every
+    message; the classes depend only on the header's name, so one per name is enough.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
 
 
 class InviteMessage(Message):
@@ -80,7 +120,7 @@ class InviteMessage(Message):
             # This class only builds the shapes of docs/calendar.md#the-email; refuse
             # these rather than silently drop them.
             raise ValueError("InviteMessage supports no attachments, Cc, Bcc or alts")
-        alternative = MIMEMultipart("alternative", policy=HEADER_POLICY)
+        alternative = MIMEMultipart("alternative", policy=HEADER_POLICY, boundary=_boundary())
         alternative.attach(_text_part(self.body or "", subtype="plain"))
         alternative.attach(_text_part(self.html or "", subtype="html"))
         message = alternative
@@ -89,7 +129,7 @@ class InviteMessage(Message):
             # Mail read, and an attachment too, which Outlook.com and the Gmail app show
             # as "invite.ics" that any calendar can open.
             alternative.attach(_calendar_part(self.calendar, method=self.calendar_method))
-            message = MIMEMultipart("mixed", policy=HEADER_POLICY)
+            message = MIMEMultipart("mixed", policy=HEADER_POLICY, boundary=_boundary())
             message.attach(alternative)
             message.attach(_calendar_attachment(self.calendar))
         message["From"] = _mailbox(self.sender_name, self.sender)
@@ -107,9 +147,9 @@ class InviteMessage(Message):
 #: which mail clients then show with a leading space; RFC 5322 2.1.1 allows lines of up to
 #: 998 characters. Only headers are affected: the parts' bodies are already encoded
 #: (quoted-printable and base64 lines stay at 76).
-HEADER_POLICY = policy.SMTP.clone(max_line_length=998)
+HEADER_POLICY = policy.SMTP.clone(max_line_length=998, header_factory=_HeaderClasses())
 #: RFC 2045 6.7: quoted-printable lines are at most 76 characters (policy.SMTP allows 78).
-BODY_POLICY = policy.SMTP.clone(max_line_length=76)
+BODY_POLICY = policy.SMTP.clone(max_line_length=76, header_factory=_HeaderClasses())
 
 
 def build_message(
@@ -186,6 +226,16 @@ def _calendar_attachment(calendar: bytes) -> MIMEPart:
         params={"name": ATTACHMENT_NAME},
     )
     return part
+
+
+def _boundary() -> str:
+    """A multipart boundary that no part can contain, so nothing needs to check.
+
+    Every part is quoted-printable or base64: quoted-printable never writes "=_" (RFC 2045
+    6.7 notes it for boundaries) and base64 has no "_". The standard library would
+    otherwise make a boundary and search each message for it with a new pattern.
+    """
+    return f"=_{secrets.token_hex(16)}"
 
 
 def _calendar_method(calendar: bytes) -> str:

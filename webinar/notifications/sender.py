@@ -1,8 +1,8 @@
 """The sender: claims due outbox rows, sends them, and records what happened.
 
-Claiming and recording outcomes are here; building the message is in
-webinar.notifications.rendering, and handing it to SMTP or a .eml file in
-webinar.notifications.transport.
+Recording outcomes is here; claiming rows is in webinar.notifications.claims, building
+the message in webinar.notifications.rendering, and handing it to SMTP (one connection
+per batch) or a .eml file in webinar.notifications.transport.
 
 Delivery is at least once. A row is claimed (SENDING) and committed before the SMTP
 conversation, so no transaction or lock is held while a mail server is slow. A sender
@@ -16,122 +16,62 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
 
 from webinar.extensions import db
 from webinar.models import OutboxMessage, OutboxStatus, utc_now
-from webinar.notifications.mime import InviteMessage
-from webinar.notifications.rendering import render_outbox_message
+from webinar.notifications.claims import (
+    SENDING_TIMEOUT,
+    Claimed,
+    SendReport,
+    claim_due_messages,
+)
 from webinar.notifications.transport import PermanentFailure, TemporaryFailure, Transport
+
+__all__ = ["SENDING_TIMEOUT", "SendReport", "retry_delay", "send_due_messages"]
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 20
-#: A row claimed longer ago than this is assumed abandoned by a killed sender.
-SENDING_TIMEOUT = timedelta(minutes=10)
+#: Rows claimed, rendered and sent over one SMTP connection at a time. Larger batches
+#: spend less on claiming and connecting; the claim holds its rows (not the table) while
+#: they render, and SKIP LOCKED lets other senders pass them by.
+BATCH_SIZE = 100
 RETRY_BASE_SECONDS = 30.0
 RETRY_MAX_SECONDS = 60 * 60.0
 #: With the hour-long cap, about a day of retrying before giving up.
 MAX_ATTEMPTS = 30
 
 
-@dataclass
-class SendReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    dropped: int = 0
-    errors: list[str] = field(default_factory=list)
+def send_due_messages(
+    *,
+    now: datetime | None = None,
+    batch_size: int | None = None,
+    stopping: Callable[[], bool] = lambda: False,
+) -> SendReport:
+    """Send every row due now, batch by batch, until none is left or `stopping()` says so.
 
-    @property
-    def handled(self) -> int:
-        return self.sent + self.retrying + self.failed + self.dropped
-
-
-@dataclass(frozen=True)
-class _Claimed:
-    row_id: int
-    attempts: int
-    message: InviteMessage
-
-
-def send_due_messages(*, now: datetime | None = None, batch_size: int | None = None) -> SendReport:
-    """Send every row due now, batch by batch, until none is left."""
+    `stopping` is asked between batches: a sender told to stop (SIGTERM) during a backlog
+    of thousands finishes the batch in hand, records it, and returns, rather than be
+    killed half way by its service manager and leave its batch to be sent again.
+    """
     report = SendReport()
     batch_size = batch_size or BATCH_SIZE
-    while True:
+    while not stopping():
         handled_before = report.handled
         claimed = claim_due_messages(now=now or utc_now(), limit=batch_size, report=report)
         if not claimed and report.handled == handled_before:
             return report
         with Transport() as transport:
             _deliver_batch(claimed, transport, report)
+    return report
 
 
-def claim_due_messages(*, now: datetime, limit: int, report: SendReport) -> list[_Claimed]:
-    """Mark up to `limit` due rows SENDING, render them, and commit.
-
-    On PostgreSQL, FOR UPDATE SKIP LOCKED lets several senders claim different rows at
-    once. SQLAlchemy leaves it out on SQLite, where write transactions already begin
-    with BEGIN IMMEDIATE (webinar.database), so claims are serialised.
-    """
-    claimed: list[_Claimed] = []
-    for row in _lock_due_rows(now=now, limit=limit):
-        item = _claim(row, now=now, report=report)
-        if item is not None:
-            claimed.append(item)
-    db.session.commit()
-    return claimed
-
-
-def _lock_due_rows(*, now: datetime, limit: int) -> Sequence[OutboxMessage]:
-    """Due rows, and rows left SENDING by a sender that stopped, locked for this one."""
-    stale_before = now - SENDING_TIMEOUT
-    return db.session.scalars(
-        select(OutboxMessage)
-        .where(
-            or_(
-                and_(
-                    OutboxMessage.status == OutboxStatus.DUE,
-                    OutboxMessage.due_at_utc <= now,
-                ),
-                and_(
-                    OutboxMessage.status == OutboxStatus.SENDING,
-                    OutboxMessage.claimed_at_utc < stale_before,
-                ),
-            )
-        )
-        .order_by(OutboxMessage.due_at_utc, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-
-
-def _claim(row: OutboxMessage, *, now: datetime, report: SendReport) -> _Claimed | None:
-    """Render one row and mark it SENDING; or record why it will not be sent."""
-    try:
-        message = render_outbox_message(row, now=now)
-    except Exception as error:  # a bug in one email must not stop the others
-        log.exception("Could not render outbox row %s", row.id)
-        _record_failure(row, f"Could not render: {error!r}")
-        report.failed += 1
-        return None
-    if message is None:
-        row.status = OutboxStatus.DROPPED
-        report.dropped += 1
-        return None
-    row.status = OutboxStatus.SENDING
-    row.claimed_at_utc = now
-    return _Claimed(row_id=row.id, attempts=row.attempts, message=message)
-
-
-def _deliver_batch(claimed: Sequence[_Claimed], transport: Transport, report: SendReport) -> None:
+def _deliver_batch(claimed: Sequence[Claimed], transport: Transport, report: SendReport) -> None:
     """Send the claimed messages one by one, recording each outcome as it happens.
 
     If the database connection drops (restart, failover), the outcome in hand is recorded
@@ -153,7 +93,7 @@ def _deliver_batch(claimed: Sequence[_Claimed], transport: Transport, report: Se
             return
 
 
-def _send(item: _Claimed, transport: Transport, report: SendReport) -> dict[str, Any]:
+def _send(item: Claimed, transport: Transport, report: SendReport) -> dict[str, Any]:
     """Send one claimed message; the values that record how it went."""
     values: dict[str, Any]
     try:
@@ -204,12 +144,6 @@ def _record_outcome(row_id: int, values: dict[str, Any], *, untried: Sequence[in
 
 def _failed_values(reason: str) -> dict[str, Any]:
     return {"status": OutboxStatus.FAILED, "last_error": reason[:1000]}
-
-
-def _record_failure(row: OutboxMessage, reason: str) -> None:
-    row.status = OutboxStatus.FAILED
-    row.attempts += 1
-    row.last_error = reason[:1000]
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -13,6 +13,11 @@ from webinar.extensions import mail
 from webinar.models import utc_now
 from webinar.notifications.mime import InviteMessage
 
+#: RFC 5321 4.2.3: "Service not available, closing transmission channel". Any other reply
+#: about one message (a 5xx for a recipient, a 4xx for its data) leaves the connection
+#: usable, and smtplib resets the conversation, so the batch carries on over it.
+CLOSING = 421
+
 
 class TemporaryFailure(Exception):
     """Try again later: the server is down, slow or said 4xx."""
@@ -23,7 +28,11 @@ class PermanentFailure(Exception):
 
 
 class Transport:
-    """SMTP when MAIL_SERVER is set; otherwise .eml files for development."""
+    """SMTP when MAIL_SERVER is set; otherwise .eml files for development.
+
+    One SMTP connection for every message sent through it (the sender uses one Transport
+    per batch), opened at the first message and again only after the server dropped it.
+    """
 
     def __init__(self) -> None:
         config = current_app.config
@@ -48,7 +57,8 @@ class Transport:
                 self.connection = _TimedConnection(mail).__enter__()
             self.connection.send(message)
         except smtplib.SMTPRecipientsRefused as error:
-            self._close()
+            # smtplib has already reset the conversation (RSET): the connection carries
+            # on with the rest of the batch.
             codes = [code for code, _text in error.recipients.values()]
             detail = "; ".join(f"{code} {text!r}" for code, text in error.recipients.values())
             if codes and all(400 <= code < 500 for code in codes):
@@ -60,8 +70,9 @@ class Transport:
             self._close()
             raise TemporaryFailure(f"SMTP {error.smtp_code}: {error.smtp_error!r}") from error
         except smtplib.SMTPResponseException as error:
-            self._close()
             reason = f"SMTP {error.smtp_code}: {error.smtp_error!r}"
+            if error.smtp_code == CLOSING:
+                self._close()
             if 500 <= error.smtp_code < 600:
                 raise PermanentFailure(reason) from error
             raise TemporaryFailure(reason) from error
