@@ -53,14 +53,24 @@ test: system-packages lint
 audit: $(BIN)/.installed
 	$(BIN)/python scripts/audit.py
 
-# The site under its production settings (gunicorn.conf.py, PostgreSQL, demo data) against
-# a minimal Flask app, in the same run (docs/benchmarks.md). Needs PostgreSQL at
-# BENCH_POSTGRES; makes and drops its own database; loopback only, about two minutes
-# (`make bench BENCH_ARGS=--quick`: under a minute).
+# `make bench` runs the three benchmarks in docs/benchmarks.md, each on a throwaway
+# PostgreSQL database it makes and drops at BENCH_POSTGRES, loopback only:
+# - the site under its production settings (gunicorn.conf.py, demo data) against a minimal
+#   Flask app in the same run, with a registration burst (about two minutes;
+#   BENCH_ARGS=--quick: under a minute);
+# - organiser pages and jobs with 100 and with 100,000 bookings in one event (about two
+#   minutes; BENCH_ORGANISER_ARGS);
+# - the outbox: reminders due at once, sent by 1, 2 and 4 senders to a local SMTP sink
+#   (5,000 by default; BENCH_OUTBOX_ARGS="--count 70000 --senders 4" for the launch-day
+#   case, four to ten minutes).
 BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
 BENCH_ARGS ?=
+BENCH_ORGANISER_ARGS ?=
+BENCH_OUTBOX_ARGS ?=
 bench: $(BIN)/.installed
 	$(BIN)/python scripts/benchmark.py --postgres $(BENCH_POSTGRES) $(BENCH_ARGS)
+	$(BIN)/python scripts/benchmark_organisers.py --postgres $(BENCH_POSTGRES) $(BENCH_ORGANISER_ARGS)
+	$(BIN)/python scripts/benchmark_outbox.py --postgres $(BENCH_POSTGRES) $(BENCH_OUTBOX_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/govuk .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,8 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -117,3 +119,22 @@ def test_workbook_text_is_shown_as_typed_even_where_it_looks_like_an_excel_escap
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert [as_excel_shows(cell.value) for cell in cells] == typed
     assert [cell.data_type for cell in cells] == ["s"] * len(typed)
+
+
+def test_a_workbook_that_fails_half_way_leaves_no_attendee_details_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer keeps finished rows in temporary files: they go even when reading fails."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def rows_then_a_lost_connection() -> Iterator[list[str]]:
+        for number in range(500):
+            yield [f"Person {number}", f"person{number}@example.com"]
+        raise ConnectionError("the database went away")
+
+    with pytest.raises(ConnectionError):
+        to_xlsx(["Name", "Email"], rows_then_a_lost_connection(), title="Attendees")
+
+    assert list(tmp_path.iterdir()) == []

@@ -24,7 +24,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import IO
+from typing import IO, Any
 
 from flask import Response
 
@@ -105,7 +105,20 @@ def write_xlsx(
     # Imported here: only this download needs it, and the app starts faster without it.
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(file, {"constant_memory": True})
+    # XlsxWriter keeps finished rows (names, addresses, answers) in named temporary files
+    # that only close() removes: a folder of our own, removed whatever happens, means a
+    # failed download leaves no attendee's details on disk (docs/safety.md#retention).
+    with tempfile.TemporaryDirectory(prefix="attendees-") as folder:
+        workbook = xlsxwriter.Workbook(file, {"constant_memory": True, "tmpdir": folder})
+        try:
+            _write_rows(workbook, header, rows, title=title)
+        finally:
+            workbook.close()
+
+
+def _write_rows(
+    workbook: Any, header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str
+) -> None:
     # Fixed metadata: nothing about who made the file or when it was made.
     workbook.set_properties({"author": "Events", "created": datetime(2000, 1, 1)})
     sheet = workbook.add_worksheet(title[:31])
@@ -122,7 +135,6 @@ def write_xlsx(
                 write(row_number, column, text, quoted)
             else:
                 write(row_number, column, text)
-    workbook.close()
 
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], *, title: str) -> bytes:
