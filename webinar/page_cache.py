@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any, ParamSpec
 
 from flask import Flask, current_app, g, make_response, request, session
-from sqlalchemy import exists, text, update
+from sqlalchemy import event, exists, text, update
+from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.wrappers import Response as BaseResponse
 
 from webinar.extensions import db
@@ -50,30 +51,59 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control")
 
 
 def public_pages_changed() -> None:
-    """Something an anonymous visitor sees has changed: in the caller's transaction."""
-    db.session.execute(
-        update(PageVersion)
-        .where(PageVersion.id == ROW_ID)
-        .values(version=PageVersion.version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    """Something an anonymous visitor sees has changed: counted when this transaction
+    commits (see _raise_version_on_commit)."""
+    db.session.info[_EVERY_PAGE] = True
 
 
 def places_changed(event_id: int) -> None:
     """A place was taken or given back: the pages change only if the event filled or had
     been full (the pages never say how many places are left, docs/safety.md#no-enumeration).
-
-    Checked in the same statement, so a surge of bookings that leaves places free never
-    empties the cache; raised one booking early (one place left), which is harmless.
     """
-    almost_full = exists().where(Event.id == event_id, Event.places_taken >= Event.capacity - 1)
-    db.session.execute(
+    db.session.info.setdefault(_EVENTS_NEAR_FULL, set()).add(event_id)
+
+
+_EVERY_PAGE = "page_cache.every_page"
+_EVENTS_NEAR_FULL = "page_cache.events_near_full"
+
+
+def _raise_version_on_commit(session: Session) -> None:
+    """Raise the version as the last statement of the transaction that made the change.
+
+    Last, because the version row is one row for the whole site: taken early, an event
+    cancelled for 100,000 people would hold it while every email is queued, and every
+    booking that fills any event would wait behind it
+    (docs/architecture.md#public-page-cache). In the same transaction, so a page is never
+    newer-keyed than its data.
+    """
+    if session.in_nested_transaction():
+        return  # a savepoint: the transaction's own commit comes later
+    every_page = session.info.pop(_EVERY_PAGE, False)
+    event_ids: set[int] = session.info.pop(_EVENTS_NEAR_FULL, set())
+    if not every_page and not event_ids:
+        return
+    statement = (
         update(PageVersion)
         .where(PageVersion.id == ROW_ID)
-        .where(almost_full)
         .values(version=PageVersion.version + 1)
         .execution_options(synchronize_session=False)
     )
+    if not every_page:
+        # Raised one booking early (one place left), which is harmless; a surge of
+        # bookings that leaves places free never empties the cache.
+        statement = statement.where(
+            exists().where(
+                Event.id.in_(sorted(event_ids)), Event.places_taken >= Event.capacity - 1
+            )
+        )
+    session.execute(statement)
+
+
+def _forget_on_rollback(session: Session, previous: SessionTransaction) -> None:
+    if previous.parent is not None:
+        return  # a savepoint rolled back: what the transaction did before it still stands
+    session.info.pop(_EVERY_PAGE, None)
+    session.info.pop(_EVENTS_NEAR_FULL, None)
 
 
 #: Plain SQL: read on every cacheable request, so it skips building an ORM statement.
@@ -229,3 +259,6 @@ def _conditional(response: BaseResponse) -> BaseResponse:
 
 def register(app: Flask) -> None:
     app.extensions["page_cache"] = PageStore()
+    if not event.contains(Session, "before_commit", _raise_version_on_commit):
+        event.listen(Session, "before_commit", _raise_version_on_commit)
+        event.listen(Session, "after_soft_rollback", _forget_on_rollback)

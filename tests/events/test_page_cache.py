@@ -13,13 +13,20 @@ from typing import Any
 import pytest
 from flask import Flask, session
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests.factories import Factory
 from tests.organisers.conftest import make_organiser, sign_in
 from tests.pages import check_page, text_of
 from webinar.extensions import db
-from webinar.models import Event, EventAccess, EventStatus, OrganiserRole, utc_now
+from webinar.models import (
+    Event,
+    EventAccess,
+    EventStatus,
+    OrganiserRole,
+    PageVersion,
+    utc_now,
+)
 from webinar.organisers.services.event_access import change_access
 from webinar.organisers.services.events import unpublish_event
 from webinar.page_cache import cached_page, current_version
@@ -257,3 +264,35 @@ def test_the_cache_works_the_same_on_postgresql(pg_app: Flask) -> None:
 
     assert availability(visitor, event) == "Full"
     assert heading(visitor, f"/events/{event.slug}") == "After"
+
+
+def test_the_version_rises_when_the_change_commits_and_not_when_it_is_undone(
+    app: Flask, factory: Factory
+) -> None:
+    """Raised as the transaction's last statement, so the site-wide row is locked only
+    from then to the commit, even while an event's cancellation queues its emails."""
+    organiser = make_organiser(OrganiserRole.ORGANISER)
+    event = factory.event()
+    db.session.commit()
+    before = current_version()
+    assert before is not None
+
+    unpublish_event(event=event, organiser=organiser)
+    with db.session.begin_nested():
+        db.session.flush()  # a savepoint committed on the way does not count it yet
+    assert db.session.scalar(select(PageVersion.version)) == before
+    db.session.commit()
+    assert current_version() == before + 1
+
+    change_access(
+        event=event, access=EventAccess.CODE, access_code="HARBOUR-42", organiser=organiser
+    )
+    savepoint = db.session.begin_nested()
+    savepoint.rollback()  # a savepoint undone later keeps what came before it
+    db.session.commit()
+    assert current_version() == before + 2
+
+    change_access(event=event, access=EventAccess.OPEN, access_code=None, organiser=organiser)
+    db.session.rollback()
+    db.session.commit()
+    assert current_version() == before + 2
