@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
 from flask import Flask
+from sqlalchemy import update
 
 from tests.factories import Factory
 from tests.notifications.helpers import rows, send_now, use_smtp
 from tests.smtp_server import SMTPServer
 from webinar.extensions import db
 from webinar.models import OutboxMessage, OutboxStatus
+from webinar.notifications import sender
 from webinar.notifications.kinds import Kind
 from webinar.notifications.sender import send_due_messages
 
@@ -134,3 +137,49 @@ def test_a_sender_told_to_stop_finishes_its_batch_and_leaves_the_rest_due(
     assert sorted(row.status for row in rows(Kind.BOOKING_CONFIRMED)) == sorted(
         [OutboxStatus.SENT] * 2 + [OutboxStatus.DUE] * 3
     )
+
+
+def test_a_batch_still_going_at_half_the_sending_timeout_gives_the_rest_back(
+    smtp: SMTPServer, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before another sender could take them as stuck and send them a second time."""
+    confirmations_for(factory, "ash", "bo", "cy")
+    db.session.commit()
+    # Each message takes four minutes: a mail server answering very slowly.
+    clock = iter(range(0, 100 * 240, 240))
+    monkeypatch.setattr(sender, "_seconds", lambda: next(clock))
+
+    report = send_due_messages(batch_size=3)
+
+    assert report.sent == 3  # one a batch: each time the rest went back and were claimed anew
+    assert recipients(smtp, 3) == ["ash", "bo", "cy"]
+    assert len(smtp.connections) == 3
+    assert {row.status for row in rows(Kind.BOOKING_CONFIRMED)} == {OutboxStatus.SENT}
+
+
+def test_an_outcome_is_not_recorded_over_another_senders_claim(
+    smtp: SMTPServer, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    confirmations = confirmations_for(factory, "ash")
+    db.session.commit()
+    row_id = confirmations["ash"].id
+    reclaimed_at = confirmations["ash"].due_at_utc + timedelta(minutes=30)
+    send = sender._send
+
+    def sent_while_another_sender_reclaims_it(*args: Any, **kwargs: Any) -> Any:
+        values = send(*args, **kwargs)
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(claimed_at_utc=reclaimed_at)
+        )
+        db.session.commit()
+        return values
+
+    monkeypatch.setattr(sender, "_send", sent_while_another_sender_reclaims_it)
+
+    send_due_messages()
+
+    row = db.session.get(OutboxMessage, row_id)
+    assert row is not None
+    assert (row.status, row.claimed_at_utc) == (OutboxStatus.SENDING, reclaimed_at)

@@ -43,6 +43,8 @@ class Claimed:
     row_id: int
     attempts: int
     message: InviteMessage
+    #: The claim's own mark: outcomes are recorded only while the row still carries it.
+    claimed_at: datetime
 
 
 def claim_due_messages(*, now: datetime, limit: int, report: SendReport) -> list[Claimed]:
@@ -123,7 +125,7 @@ def _claim(row: OutboxMessage, *, now: datetime, report: SendReport) -> Claimed 
         return None
     row.status = OutboxStatus.SENDING
     row.claimed_at_utc = now
-    return Claimed(row_id=row.id, attempts=row.attempts, message=message)
+    return Claimed(row_id=row.id, attempts=row.attempts, message=message, claimed_at=now)
 
 
 def _record_failure(row: OutboxMessage, reason: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -66,31 +67,46 @@ def send_due_messages(
         claimed = claim_due_messages(now=now or utc_now(), limit=batch_size, report=report)
         if not claimed and report.handled == handled_before:
             return report
+        claimed_since = _seconds()
         with Transport() as transport:
-            _deliver_batch(claimed, transport, report)
+            _deliver_batch(claimed, transport, report, claimed_since=claimed_since)
     return report
 
 
-def _deliver_batch(claimed: Sequence[Claimed], transport: Transport, report: SendReport) -> None:
+def _deliver_batch(
+    claimed: Sequence[Claimed], transport: Transport, report: SendReport, *, claimed_since: float
+) -> None:
     """Send the claimed messages one by one, recording each outcome as it happens.
 
     If the database connection drops (restart, failover), the outcome in hand is recorded
     on a new connection and the rest of the batch goes back to DUE for the next claim: no
-    message sent is sent again, and none waits SENDING_TIMEOUT.
+    message sent is sent again, and none waits SENDING_TIMEOUT. A batch still going at
+    half SENDING_TIMEOUT (a mail server answering very slowly) returns the rest to DUE
+    too, before another sender could take them as stuck and send them a second time.
     """
     for position, item in enumerate(claimed):
+        if _seconds() - claimed_since > SENDING_TIMEOUT.total_seconds() / 2:
+            log.warning(
+                "Batch too slow; returning its last %s messages to due", len(claimed) - position
+            )
+            _return_to_due(claimed[position:])
+            return
         values = _send(item, transport, report)
         try:
-            _record_outcome(item.row_id, values)
+            _record_outcome(item, values)
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
             log.warning("Database connection lost while sending; returning the rest to due")
             db.session.rollback()
-            _record_outcome(
-                item.row_id, values, untried=[rest.row_id for rest in claimed[position + 1 :]]
-            )
+            _record_outcome(item, values)
+            _return_to_due(claimed[position + 1 :])
             return
+
+
+def _seconds() -> float:
+    """A clock for how long a batch has been going (its own name, for tests)."""
+    return time.monotonic()
 
 
 def _send(item: Claimed, transport: Transport, report: SendReport) -> dict[str, Any]:
@@ -122,20 +138,27 @@ def _send(item: Claimed, transport: Transport, report: SendReport) -> dict[str, 
     return values
 
 
-def _record_outcome(row_id: int, values: dict[str, Any], *, untried: Sequence[int] = ()) -> None:
-    """Record one message's outcome, and put `untried` rows back to DUE, in one commit."""
+def _record_outcome(item: Claimed, values: dict[str, Any]) -> None:
+    """Record one message's outcome, if the row is still this sender's claim."""
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
+        .where(OutboxMessage.id == item.row_id)
         .where(OutboxMessage.status == OutboxStatus.SENDING)
+        .where(OutboxMessage.claimed_at_utc == item.claimed_at)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if untried:
+    db.session.commit()
+
+
+def _return_to_due(untried: Sequence[Claimed]) -> None:
+    """Give back rows this sender claimed and did not try; not those claimed since."""
+    for claimed_at in {item.claimed_at for item in untried}:
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(untried))
+            .where(OutboxMessage.id.in_([item.row_id for item in untried]))
             .where(OutboxMessage.status == OutboxStatus.SENDING)
+            .where(OutboxMessage.claimed_at_utc == claimed_at)
             .values(status=OutboxStatus.DUE, claimed_at_utc=None)
             .execution_options(synchronize_session=False)
         )
