@@ -189,6 +189,8 @@ def main() -> None:
             env["GUNICORN_THREADS"] = str(args.gunicorn_threads)
         slug = prepare(url, env)
         app_port, minimal_port = free_port(), free_port()
+        # The site's own address: public pages are cached only for requests to it.
+        env["FLASK_PUBLIC_SITE_URL"] = f"http://127.0.0.1:{app_port}"
         logs = ROOT / "instance"
         logs.mkdir(exist_ok=True)
         with (

@@ -96,9 +96,11 @@ def gunicorn_servers(count: int, env: dict[str, str], logs: Path) -> Iterator[li
     for port in ports:
         command = [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py")]
         command += ["--bind", f"127.0.0.1:{port}", "app:app"]
+        # Each server's own address: public pages are cached only for requests to it.
+        own = {**env, "FLASK_PUBLIC_SITE_URL": f"http://127.0.0.1:{port}"}
         with (logs / f"gunicorn-{port}.log").open("w") as output:
             processes.append(
-                subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+                subprocess.Popen(command, cwd=ROOT, env=own, stdout=output, stderr=output)
             )
     try:
         for port, process in zip(ports, processes, strict=True):

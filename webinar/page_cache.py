@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, make_response, request, session
 from sqlalchemy import event, exists, text, update
@@ -221,6 +222,9 @@ def _cacheable_request() -> bool:
         and request.method in ("GET", "HEAD")
         and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
         and set(request.args) <= TRACKING_PARAMETERS
+        # Only the site's own address: made-up Host headers would each fill the cache
+        # with copies and push the real pages out.
+        and request.host == urlsplit(current_app.config["PUBLIC_SITE_URL"]).netloc
     )
 
 

@@ -95,6 +95,18 @@ def test_a_visit_with_a_session_is_never_kept_for_others(app: Flask, factory: Fa
     assert "Dashboard" not in text_of(page.select_one(".govuk-service-navigation"))
 
 
+def test_only_requests_to_the_sites_own_address_use_the_cache(app: Flask, factory: Factory) -> None:
+    """Made-up Host headers would otherwise each keep copies and push the real pages out."""
+    event = factory.event(title="Before")
+    path = f"/events/{event.slug}"
+    assert heading(app.test_client(), path, base_url="http://made-up.example") == "Before"
+    assert heading(app.test_client(), path) == "Before"
+    behind_the_sites_back(event, title="After")
+
+    assert heading(app.test_client(), path, base_url="http://made-up.example") == "After"
+    assert heading(app.test_client(), path) == "Before"
+
+
 def test_campaign_links_are_served_from_the_cache_other_query_strings_are_not(
     app: Flask, factory: Factory
 ) -> None:
