@@ -56,3 +56,4 @@ def test_what_a_visitor_typed_is_shown_back_to_them_and_never_kept(
     kept = app.extensions["govuk_field_html"]
     for text in typed.values():
         assert not any(text in key or text in html for key, html in kept.items())
+    assert not any("checked" in html for html in kept.values())

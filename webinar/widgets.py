@@ -9,8 +9,8 @@ directly: the same macro, the same parameters, the same HTML.
 
 A GOV.UK macro is a pure function of its parameters, and a field nobody has typed into
 renders the same for every visitor, so that HTML is kept (per app, the most recent
-`FIELD_HTML_KEPT`). A field holding typed text is rendered each time and never kept: no
-visitor's words stay in memory after their request.
+`FIELD_HTML_KEPT`). A field holding typed text or a choice is rendered each time and never
+kept: no visitor's answers stay in memory after their request.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class _MacroRendering:
 
     def render(self, params: dict[str, Any]) -> Markup:
         path, name = _MACROS[self.template]
-        if self.holds_typed_text and params.get("value"):
+        if (self.holds_typed_text and params.get("value")) or _holds_a_choice(params):
             return _call_macro(path, name, params)
         kept: _KeptHtml = current_app.extensions.setdefault("govuk_field_html", _KeptHtml())
         # repr, not JSON: it tells Markup from str, which the macros escape differently.
@@ -60,6 +60,11 @@ class _MacroRendering:
         if html is None:
             html = kept.keep(key, _call_macro(path, name, params))
         return html
+
+
+def _holds_a_choice(params: dict[str, Any]) -> bool:
+    """A ticked box or chosen radio is the visitor's answer: rendered, never kept."""
+    return any(item.get("checked") for item in params.get("items") or ())
 
 
 def _call_macro(path: str, name: str, params: dict[str, Any]) -> Markup:
