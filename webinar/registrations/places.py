@@ -45,18 +45,22 @@ def take_place(event_id: int, *, open_at: datetime | None = None) -> bool:
     and an event cancelled or unpublished a moment ago gives no place. With `open_at`
     (the public registering), registration must also be open then, in the same statement.
     """
-    result = db.session.execute(
+    counts = db.session.execute(
         update(Event)
         .where(Event.id == event_id)
         .where(*_published(open_at))
         .where(Event.places_taken < Event.capacity)
         .values(places_taken=Event.places_taken + 1)
+        .returning(Event.places_taken, Event.capacity)
         .execution_options(synchronize_session="fetch")
-    )
-    taken = bool(result.rowcount == 1)  # type: ignore[attr-defined]
-    if taken:
+    ).first()
+    if counts is None:
+        return False
+    if counts.places_taken >= counts.capacity - 1:
+        # Only then can a public page change (docs/architecture.md#public-page-cache):
+        # most bookings leave the page version, and its one row, alone.
         places_changed(event_id)
-    return taken
+    return True
 
 
 def lock_published_event(event_id: int, *, open_at: datetime | None = None) -> bool:
