@@ -16,10 +16,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.factories import Factory
-from tests.organisers.conftest import sign_in
+from tests.organisers.conftest import make_organiser, sign_in
 from tests.pages import check_page, text_of
 from webinar.extensions import db
 from webinar.models import (
@@ -29,7 +29,9 @@ from webinar.models import (
     FormAnswer,
     FormQuestion,
     Organiser,
+    OrganiserRole,
     Registration,
+    RegistrationStatus,
 )
 from webinar.organisers import queries, spreadsheets
 from webinar.organisers.queries import STATUS_ORDER, AttendeeFilter, list_attendees
@@ -190,3 +192,28 @@ def test_a_check_in_search_escapes_wildcards(
     buttons = [text_of(button) for button in page.select("ul form[method=post] button")]
     assert buttons == ["Check in Ann 50%"]
     assert db.session.scalar(select(Registration.name).where(Registration.name == "Ann 50%"))
+
+
+def test_a_booking_that_moves_up_during_a_download_is_in_it_once(pg_app: Flask) -> None:
+    """The statuses are read one after another; they must all read the same moment."""
+    event = Factory().event(capacity=1, waiting_list_enabled=True)
+    booked = Factory().registration(event)
+    waiting = Factory().registration(event)
+    assert waiting.status == RegistrationStatus.WAITING
+    export = exports.export_attendees(
+        event=event, organiser=make_organiser(OrganiserRole.ORGANISER)
+    )
+    db.session.commit()  # as the route does: the audit entry first
+
+    rows = iter(export.rows)
+    first = next(rows)  # the booked list is being read...
+    with db.engine.begin() as elsewhere:  # ...when an organiser moves the other one up
+        elsewhere.execute(
+            update(Registration)
+            .where(Registration.id == waiting.id)
+            .values(status=RegistrationStatus.BOOKED)
+        )
+    names = [first[0], *(row[0] for row in rows)]
+    db.session.rollback()
+
+    assert sorted(names) == sorted([booked.name, waiting.name])

@@ -72,6 +72,7 @@ def _attendee_rows(event_id: int, question_ids: list[int]) -> Iterator[tuple[str
     """In the attendee list's order, one status at a time along its index; each question's
     answer joined in, so one query per status reads everything."""
     answers = [aliased(FormAnswer) for _ in question_ids]
+    _one_snapshot()
     for status in STATUS_ORDER:
         query = (
             select(*_COLUMNS, *(answer.value for answer in answers))
@@ -97,6 +98,18 @@ def _attendee_rows(event_id: int, question_ids: list[int]) -> Iterator[tuple[str
                 _uk(attended),
                 *(value or "" for value in values),
             )
+
+
+def _one_snapshot() -> None:
+    """Every status's query reads the same moment, so a booking that moves from waiting to
+    booked while a long download is sent is in it once, not twice or not at all.
+
+    The route commits the audit entry before the rows are read, so this is the start of
+    the download's own transaction; PostgreSQL's REPEATABLE READ makes it one snapshot.
+    SQLite's read transaction is one snapshot already.
+    """
+    if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 _COLUMNS = (
