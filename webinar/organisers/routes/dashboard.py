@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from webinar.charts import bar_chart
 from webinar.models import OrganiserRole, utc_now
 from webinar.notifications.housekeeping import outbox_counts
 from webinar.organisers.answer_queries import answer_counts
-from webinar.organisers.chart import bar_chart
+from webinar.organisers.chart import day_bars
 from webinar.organisers.dashboard_queries import (
     CHART_DAYS,
     event_figures,
@@ -31,7 +32,7 @@ def home() -> str | Response:
         figures=figures,
         answers=answer_counts([figure.event for figure in figures]),
         per_day=per_day,
-        chart=bar_chart(per_day, title=f"Registrations per day, last {CHART_DAYS} days"),
+        chart=bar_chart(day_bars(per_day), title=f"Registrations per day, last {CHART_DAYS} days"),
         outbox=outbox_counts(now=now),
         chart_days=CHART_DAYS,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from webinar.charts import Bar, bar_chart
 from webinar.extensions import db
-from webinar.feedback.chart import count_chart
 from webinar.feedback.follow_up import follow_up_for
 from webinar.lookups import event_or_404
 from webinar.models import utc_now
@@ -61,7 +61,10 @@ def feedback_page(event_id: int) -> str:
         "organisers/follow_up/feedback.html",
         event=event,
         results=results,
-        chart=count_chart(results.usefulness, title="How useful people found the event"),
+        chart=bar_chart(
+            [Bar(label, label, count) for label, count in results.usefulness],
+            title="How useful people found the event",
+        ),
     )
 
 
