@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from webinar.extensions import db
 from webinar.models import EventStatus, Registration, RegistrationStatus
 from webinar.notifications import emails
 from webinar.registrations.queries import active_registration
-from webinar.registrations.transitions import lock_registration
+from webinar.registrations.transitions import lock_registration, raise_calendar_sequence
 
 
 class BookingNotActive(Exception):
@@ -70,15 +70,8 @@ def change_booking(registration: Registration, choices: Choices) -> list[str]:
         setattr(registration, name, getattr(choices, name))
     method = _calendar_method(status, before, choices, changed)
     if method is not None:
-        db.session.execute(
-            update(Registration)
-            .where(Registration.id == registration.id)
-            .values(calendar_sequence=Registration.calendar_sequence + 1)
-            .execution_options(synchronize_session=False)
-        )
+        raise_calendar_sequence(registration)
     db.session.flush()
-    if method is not None:
-        db.session.refresh(registration, ["calendar_sequence"])
     emails.booking_changed_to_attendee(
         registration, changes=[LABELS[name] for name in changed], calendar_method=method
     )
@@ -132,14 +125,8 @@ def change_email(calendar_uid: str, new_email: str) -> Registration:
     method = None
     if status == RegistrationStatus.BOOKED and not registration.no_calendar:
         method = "REQUEST"  # the new mailbox's calendar gets the same entry
-        db.session.execute(
-            update(Registration)
-            .where(Registration.id == registration.id)
-            .values(calendar_sequence=Registration.calendar_sequence + 1)
-            .execution_options(synchronize_session=False)
-        )
+        raise_calendar_sequence(registration)
     db.session.flush()
-    db.session.refresh(registration, ["calendar_sequence"])
     emails.booking_changed_to_attendee(
         registration, changes=["Email address"], calendar_method=method
     )

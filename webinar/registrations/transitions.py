@@ -59,3 +59,17 @@ def change_status(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise StatusChanged
     db.session.refresh(registration)
+
+
+def raise_calendar_sequence(registration: Registration) -> None:
+    """The booking's calendar entry changes: its SEQUENCE goes up by an SQL increment, so
+    two changes at once give two numbers, and the copy is refreshed
+    (docs/calendar.md#one-entry-per-booking)."""
+    db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id)
+        .values(calendar_sequence=Registration.calendar_sequence + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()
+    db.session.refresh(registration, ["calendar_sequence"])
