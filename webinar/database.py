@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError
 
 from webinar.extensions import db
@@ -19,15 +19,39 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+#: SQLSTATE classes PostgreSQL sends as it ends a connection: 08 (connection exception) and
+#: 57P (admin shutdown, crash shutdown, cannot connect now).
+LOST_CONNECTION_SQLSTATES = ("08", "57P")
+
+
 def configure_engine_events(engine: Engine) -> None:
+    """Engine hooks: lost connections on PostgreSQL, locking and pragmas on SQLite."""
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "handle_error", _ended_by_server_is_a_disconnect)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+
+
+def _ended_by_server_is_a_disconnect(context: ExceptionContext) -> None:
+    """Treat "terminating connection" errors as lost connections, whatever libpq saw yet.
+
+    The server sends the error and then closes the socket. SQLAlchemy asks psycopg whether
+    the connection is broken, and psycopg says so only once libpq has read the close, which
+    races with reading the error: a request ended by a restart was then neither retried nor
+    its connection discarded (docs/architecture.md#lost-connections).
+    """
+    sqlstate = getattr(context.original_exception, "sqlstate", None) or ""
+    if sqlstate.startswith(LOST_CONNECTION_SQLSTATES):
+        context.is_disconnect = True
+
+
+def _configure_sqlite(engine: Engine) -> None:
     """On SQLite: WAL, a busy timeout, foreign keys, and write transactions that begin at once.
 
     pysqlite starts transactions lazily, so two writers can both read and then one fails
     with "database is locked". Beginning with BEGIN IMMEDIATE serialises writers instead
     (the SQLAlchemy pysqlite "serializable isolation / savepoints" recipe).
     """
-    if engine.dialect.name != "sqlite":
-        return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

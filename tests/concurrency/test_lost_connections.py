@@ -12,7 +12,8 @@ import time
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from tests.concurrency.conftest import end_connections
 from tests.concurrency.invariants import assert_invariants
@@ -121,3 +122,29 @@ def test_connections_ended_while_people_cancel_change_each_booking_once(
     assert_invariants([event_id])
     assert len(people(event_id, RegistrationStatus.BOOKED)) == 6
     assert len(people(event_id, RegistrationStatus.WAITING)) == 0
+
+
+@pytest.mark.parametrize("sqlstate", ["57P01", "57P02", "08006"])
+def test_a_terminating_error_read_before_the_socket_closes_is_a_lost_connection(
+    pg_app: Flask, sqlstate: str
+) -> None:
+    """The server sends "terminating connection" and then closes the socket.
+
+    A request can read the error while the socket still looks open. Raising the same
+    SQLSTATE on a healthy connection is that moment, held still.
+    """
+    with pytest.raises(DBAPIError) as raised:
+        db.session.execute(
+            text(f"DO $$ BEGIN RAISE EXCEPTION 'ending' USING ERRCODE = '{sqlstate}'; END $$")
+        )
+    db.session.rollback()
+
+    assert raised.value.connection_invalidated
+
+
+def test_other_errors_keep_their_connection(pg_app: Flask) -> None:
+    with pytest.raises(DBAPIError) as raised:
+        db.session.execute(text("SELECT 1 / 0"))
+    db.session.rollback()
+
+    assert not raised.value.connection_invalidated
