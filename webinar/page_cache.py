@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, ParamSpec
+from typing import Any, Generic, ParamSpec, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, make_response, request, session
@@ -150,7 +150,15 @@ class CachedPage:
         return response
 
 
-class PageStore:
+class Expiring(Protocol):
+    @property
+    def expires_at_utc(self) -> datetime: ...
+
+
+PageT = TypeVar("PageT", bound=Expiring)
+
+
+class PageStore(Generic[PageT]):
     """The pages of one worker process, all stored under the one version it holds now.
 
     A request that read another version empties it and holds that one (a newer version,
@@ -160,12 +168,12 @@ class PageStore:
     """
 
     def __init__(self, max_pages: int = MAX_PAGES) -> None:
-        self._pages: OrderedDict[tuple[str, str], CachedPage] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, str], PageT] = OrderedDict()
         self._version: int | None = None
         self._max_pages = max_pages
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str], *, version: int, now: datetime) -> CachedPage | None:
+    def get(self, key: tuple[str, str], *, version: int, now: datetime) -> PageT | None:
         with self._lock:
             if version != self._version:
                 self._pages.clear()
@@ -177,7 +185,7 @@ class PageStore:
             self._pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple[str, str], page: CachedPage, *, version: int) -> None:
+    def put(self, key: tuple[str, str], page: PageT, *, version: int) -> None:
         with self._lock:
             if version != self._version:
                 return  # another request has seen a different version since
@@ -197,10 +205,10 @@ def cached_page(view: Callable[P, Any]) -> Callable[P, BaseResponse]:
     def serve(*args: P.args, **kwargs: P.kwargs) -> BaseResponse:
         # Set by this view only: `g` can outlive one request (Flask's test client).
         g.pop("page_valid_until", None)
-        version = current_version() if _cacheable_request() else None
+        version = current_version() if cacheable_request() else None
         if version is None:
             return _conditional(make_response(view(*args, **kwargs)))
-        store: PageStore = current_app.extensions["page_cache"]
+        store: PageStore[CachedPage] = current_app.extensions["page_cache"]
         key = (request.host_url, request.path)
         now = utc_now()
         page = store.get(key, version=version, now=now)
@@ -215,7 +223,7 @@ def cached_page(view: Callable[P, Any]) -> Callable[P, BaseResponse]:
     return serve
 
 
-def _cacheable_request() -> bool:
+def cacheable_request() -> bool:
     """Only what every anonymous visitor is sent alike (docs/safety.md#cached-pages)."""
     return (
         current_app.config["PAGE_CACHE_SECONDS"] > 0
@@ -262,7 +270,9 @@ def _conditional(response: BaseResponse) -> BaseResponse:
 
 
 def register(app: Flask) -> None:
-    app.extensions["page_cache"] = PageStore()
+    app.extensions["page_cache"] = PageStore[CachedPage]()
+    # Forms (webinar.form_cache) apart: a page and its form are different responses.
+    app.extensions["form_cache"] = PageStore[Any]()
     if not event.contains(Session, "before_commit", _raise_version_on_commit):
         event.listen(Session, "before_commit", _raise_version_on_commit)
         event.listen(Session, "after_soft_rollback", _forget_on_rollback)

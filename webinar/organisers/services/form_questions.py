@@ -7,6 +7,7 @@ from sqlalchemy import delete, exists, func, select
 from webinar.extensions import db
 from webinar.models import AnswerKind, Event, FormAnswer, FormQuestion, Organiser
 from webinar.organisers.audit import AuditAction, record
+from webinar.page_cache import public_pages_changed
 
 MAX_SHOWN = 5
 
@@ -70,6 +71,7 @@ def add_form_question(
     )
     db.session.add(question)
     db.session.flush()
+    public_pages_changed()  # the registration form is kept for anonymous visitors
     record(
         AuditAction.FORM_QUESTION_ADDED,
         organiser=organiser,
@@ -100,6 +102,7 @@ def change_form_question(
     question.hidden = hidden
     if before != (question.text, question.choices, question.required, question.hidden):
         state = "hidden" if hidden else ("required" if required else "optional")
+        public_pages_changed()
         record(
             AuditAction.FORM_QUESTION_CHANGED,
             organiser=organiser,
@@ -120,6 +123,7 @@ def remove_form_question(*, event: Event, question: FormQuestion, organiser: Org
     )
     if getattr(result, "rowcount", 0) != 1:
         raise AlreadyAnswered
+    public_pages_changed()
     record(
         AuditAction.FORM_QUESTION_REMOVED,
         organiser=organiser,

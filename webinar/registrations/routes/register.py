@@ -6,10 +6,12 @@ from flask import current_app, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from webinar.database import survives_lost_connection
-from webinar.events.queries import accepts_registrations, availability
+from webinar.events.queries import accepts_registrations, availability, next_change_utc
 from webinar.extensions import db, limiter
+from webinar.form_cache import cached_form
 from webinar.lookups import public_event_or_404
 from webinar.models import Event, EventAccess, FormQuestion, utc_now
+from webinar.page_cache import valid_until
 from webinar.registrations.access import access_code_accepted
 from webinar.registrations.answers import keep_answers, registration_form_for, visible_questions
 from webinar.registrations.booking import (
@@ -26,10 +28,14 @@ from webinar.security import minimum_duration
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("10 per minute;60 per hour", methods=["POST"])
 @survives_lost_connection
+@cached_form
 def register(slug: str) -> str | Response:
     event = public_event_or_404(slug)
-    if not accepts_registrations(event, now=utc_now()):
+    now = utc_now()
+    if not accepts_registrations(event, now=now):
         return redirect(url_for("events.show_event", slug=slug))
+    # The empty form is kept for anonymous visitors until registration opens or closes.
+    valid_until(next_change_utc([event], now=now))
     questions = visible_questions(event)
     form = _form_for(event, questions)
     if form.validate_on_submit() and access_code_accepted(event, form):
