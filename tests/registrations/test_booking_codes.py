@@ -117,3 +117,30 @@ def test_the_retention_purge_removes_the_code(factory: Factory) -> None:
     purge_personal_data(now=utc_now(), retention_days=30)
     db.session.commit()
     assert db.session.get(Registration, registration.id).booking_code is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("database", ["app", "pg_app"])
+def test_a_code_another_booking_has_is_drawn_again(
+    request: pytest.FixtureRequest, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A booking draws its code without asking; the unique index refuses a code in use."""
+    app: Flask = request.getfixturevalue(database)
+    factory = Factory()
+    event = factory.event()
+    taken = factory.registration(event, email="first@example.com").booking_code
+    assert taken is not None
+    draws = iter([taken, "ABCD2345"])
+    monkeypatch.setattr("webinar.registrations.booking.draw_booking_code", lambda: next(draws))
+    db.session.commit()
+
+    response = app.test_client().post(
+        f"/events/{event.slug}/register",
+        data={"name": "Sam Example", "email": "second@example.com", "consent": "y"},
+    )
+
+    assert response.status_code == 302
+    db.session.rollback()
+    codes = {
+        r.email: r.booking_code for r in db.session.query(Registration).filter_by(event_id=event.id)
+    }
+    assert codes == {"first@example.com": taken, "second@example.com": "ABCD2345"}
