@@ -208,7 +208,7 @@ def main() -> None:
             if args.registrants:
                 form = f"/events/{slug}/register"
                 result = home_page_during_burst(
-                    app_port, form, args.registrants, args.burst_seconds
+                    app_port, minimal_port, form, args.registrants, args.burst_seconds
                 )
                 burst = burst_report(result)
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
