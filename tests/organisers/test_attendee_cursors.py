@@ -23,7 +23,7 @@ from tests.organisers.test_attendee_pages import (
 from tests.pages import check_page
 from webinar.extensions import db
 from webinar.models import Registration, RegistrationStatus
-from webinar.organisers import queries
+from webinar.organisers import attendee_pages
 from webinar.organisers.attendee_cursors import Cursor, read_cursor, write_cursor
 from webinar.security import UNSTORABLE
 
@@ -104,7 +104,7 @@ CURSORS = st.one_of(
 @pytest.fixture
 def event_list(app: Flask, monkeypatch: pytest.MonkeyPatch) -> tuple[FlaskClient, str, list[str]]:
     """A signed-in client, the list's address, and the names page 2 shows by number."""
-    monkeypatch.setattr(queries, "PAGE_SIZE", 3)
+    monkeypatch.setattr(attendee_pages, "PAGE_SIZE", 3)
     event = event_with_ties_in_every_status()
     client = signed_in_client(app)
     url = f"/organisers/events/{event.id}/attendees"

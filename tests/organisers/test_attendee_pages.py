@@ -21,7 +21,7 @@ from tests.organisers.conftest import make_organiser, sign_in
 from tests.pages import check_page, text_of
 from webinar.extensions import db
 from webinar.models import Event, OrganiserRole, Registration, RegistrationStatus
-from webinar.organisers import queries
+from webinar.organisers import attendee_pages
 from webinar.organisers.queries import STATUS_ORDER
 
 BASE = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -130,7 +130,7 @@ FILTERS = [
 def test_next_then_previous_show_each_numbered_page_in_turn(
     any_app: Flask, monkeypatch: pytest.MonkeyPatch, page_size: int, filters: dict[str, str]
 ) -> None:
-    monkeypatch.setattr(queries, "PAGE_SIZE", page_size)
+    monkeypatch.setattr(attendee_pages, "PAGE_SIZE", page_size)
     event = event_with_ties_in_every_status()
     client = signed_in_client(any_app)
     url = f"/organisers/events/{event.id}/attendees"
@@ -138,7 +138,7 @@ def test_next_then_previous_show_each_numbered_page_in_turn(
     assert len(numbered) >= 2
     expected = [(page_label(page), names_on(page)) for page in numbered]
     # From here on, a page read by counting rows in would fail the test.
-    monkeypatch.setattr(queries, "_ids_of_page", refuse_offset)
+    monkeypatch.setattr(attendee_pages, "_ids_of_page", refuse_offset)
 
     walked, page = [expected[0]], numbered[0]
     while (href := link(page, "next")) is not None:
@@ -167,7 +167,7 @@ def test_next_then_previous_show_each_numbered_page_in_turn(
 def test_the_list_goes_by_status_then_time_then_id_across_every_boundary(
     any_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(queries, "PAGE_SIZE", 4)
+    monkeypatch.setattr(attendee_pages, "PAGE_SIZE", 4)
     event = event_with_ties_in_every_status()
     client = signed_in_client(any_app)
     url = f"/organisers/events/{event.id}/attendees"

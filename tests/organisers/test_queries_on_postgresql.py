@@ -15,11 +15,12 @@ from webinar.extensions import db
 from webinar.models import Event, Registration, RegistrationStatus
 from webinar.notifications.housekeeping import outbox_counts
 from webinar.organisers.attendee_cursors import read_cursor
+from webinar.organisers.attendee_pages import list_attendees
 from webinar.organisers.dashboard_queries import (
     event_figures,
     registrations_per_day,
 )
-from webinar.organisers.queries import AttendeeFilter, attendee_counts, list_attendees
+from webinar.organisers.queries import AttendeeFilter, attendee_counts
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 

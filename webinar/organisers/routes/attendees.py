@@ -12,15 +12,10 @@ from webinar.lookups import attendee_or_404, event_or_404
 from webinar.models import Event, EventStatus, RegistrationStatus, utc_now
 from webinar.organisers.answer_queries import answers_by_registration, questions_of
 from webinar.organisers.attendee_cursors import Cursor, read_cursor
+from webinar.organisers.attendee_pages import list_attendees
 from webinar.organisers.forms.accounts import ConfirmForm
 from webinar.organisers.forms.attendees import AddAttendeeForm
-from webinar.organisers.queries import (
-    AttendeeFilter,
-    attendee_counts,
-    list_attendees,
-    mask_email,
-    page_number,
-)
+from webinar.organisers.queries import AttendeeFilter, attendee_counts, mask_email, page_number
 from webinar.organisers.roles import EVENT_ROLES, current_organiser, role_required
 from webinar.organisers.routes.blueprint import blueprint
 from webinar.organisers.services.attendees import (
