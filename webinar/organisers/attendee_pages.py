@@ -131,13 +131,6 @@ def _ids_next_to(
     """
     if cursor.status not in STATUS_ORDER:
         return None
-    # The row itself, by its primary key: still there, with that status and time, and
-    # in this search and filter. A stale, edited or borrowed cursor mostly fails here.
-    row = group(cursor.status).where(
-        Registration.id == cursor.id, Registration.status_changed_at_utc == cursor.changed_at
-    )
-    if db.session.scalar(row) is None:
-        return None
     total = sum(sizes.values())
     # The cursor's place in the list, counting from 1: the last row of the page before,
     # or the first row of the page after.
@@ -145,6 +138,13 @@ def _ids_next_to(
     index = STATUS_ORDER.index(cursor.status)
     start = sum(sizes.get(value, 0) for value in STATUS_ORDER[:index])
     if not start < place <= start + sizes.get(cursor.status, 0):
+        return None
+    # The row itself, by its primary key: still there, with that status and time, and
+    # in this search and filter. A stale, edited or borrowed cursor mostly fails here.
+    row = group(cursor.status).where(
+        Registration.id == cursor.id, Registration.status_changed_at_utc == cursor.changed_at
+    )
+    if db.session.scalar(row) is None:
         return None
     length = min(PAGE_SIZE, total - (page - 1) * PAGE_SIZE)
     ids: list[int] = []
