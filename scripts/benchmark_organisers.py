@@ -23,10 +23,12 @@ Run: .venv/bin/python scripts/benchmark_organisers.py [--bookings 100000]
 from __future__ import annotations
 
 import argparse
+import html
 import io
 import json
 import os
 import platform
+import re
 import secrets
 import statistics
 import subprocess
@@ -52,10 +54,13 @@ SURNAMES = SURNAME_TEXT.split()
 SEARCH = "Okafor"  # one surname in fifty
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 NOW = datetime.now(UTC).replace(microsecond=0)
+NEXT_FROM_MIDDLE = "attendee list, middle page (Next from page N/2)"
 #: What is measured on both events; {id} is the event.
 PAGES = {
     "attendee list, page 1": "/organisers/events/{id}/attendees",
     "attendee list, last page": "/organisers/events/{id}/attendees?page=999999",
+    # Where the middle page's Next link goes (see `address`), read before timing it.
+    NEXT_FROM_MIDDLE: "/organisers/events/{id}/attendees",
     "attendee search (a surname)": f"/organisers/events/{{id}}/attendees?q={SEARCH}",
     "check-in page": "/organisers/check-in/{id}",
     "check-in search (a surname)": f"/organisers/check-in/{{id}}?q={SEARCH}",
@@ -310,6 +315,22 @@ def timed(run: Any, repeat: int) -> tuple[float, float]:
     return statistics.median(times), statistics.median(cpu)
 
 
+def address(client: Any, what: str, event_id: int) -> str:
+    """The address measured; for Next from the middle, the href of that page's Next link
+    (a cursor naming its last row), as an organiser paging on from there follows it."""
+    path = PAGES.get(what, "/organisers/").format(id=event_id)
+    if what != NEXT_FROM_MIDDLE:
+        return path
+    first = client.get(path).get_data(as_text=True)
+    pages = re.search(r"Page 1 of (\d+)", first)
+    middle_page = max(int(pages.group(1)) // 2, 1) if pages else 1
+    middle = client.get(f"{path}?page={middle_page}").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" rel="next"', middle)
+    if link is None:
+        raise SystemExit(f"no Next link on page {middle_page} of {path}")
+    return html.unescape(link.group(1))
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     app = make_app(args.database)
     client = signed_in_client(app, args.organiser)
@@ -318,15 +339,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     sizes = [size for size in ("small", "large") if ids[size]]
     if args.measure == "purge":
         return purge(app, args.event, "large" if args.large_event else "small")
-    path = PAGES.get(args.measure, "/organisers/")
-    fetch(client, path.format(id=ids[sizes[0]]))  # imports, templates, first connection
+    paths = {size: address(client, args.measure, ids[size]) for size in sizes}
+    fetch(client, paths[sizes[0]])  # imports, templates, first connection
     for size in sizes:
         before = start_peak()
         try:
             result[size], result[f"{size}_cpu"] = timed(
-                lambda size=size: fetch(client, path.format(id=ids[size]))[0], args.repeat
+                lambda size=size: fetch(client, paths[size])[0], args.repeat
             )
-            result[f"{size}_bytes"] = fetch(client, path.format(id=ids[size]))[1]
+            result[f"{size}_bytes"] = fetch(client, paths[size])[1]
         except Failed as failure:
             result[f"{size}_error"] = str(failure)
         result[f"{size}_memory"] = peak_growth(before)

@@ -145,6 +145,8 @@ def site(pg_app: Flask) -> Iterator[Site]:
             f"/organisers/events/{event_id}/attendees?q={{}}",
             f"/organisers/events/{event_id}/attendees?status={{}}",
             f"/organisers/events/{event_id}/attendees?page={{}}",
+            f"/organisers/events/{event_id}/attendees?page=2&after={{}}",
+            f"/organisers/events/{event_id}/attendees?page=1&before={{}}",
             f"/organisers/check-in/{event_id}?q={{}}",
             f"/organisers/events/{event_id}/questions?status={{}}",
             "/organisers/audit-log?page={}",

@@ -24,7 +24,8 @@ from webinar.models import (
     Registration,
     RegistrationStatus,
 )
-from webinar.organisers.queries import PAGE_SIZE, mask_email
+from webinar.organisers.attendee_pages import PAGE_SIZE
+from webinar.organisers.queries import mask_email
 from webinar.organisers.spreadsheets import XLSX_MIMETYPE
 
 

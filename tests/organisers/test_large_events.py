@@ -33,8 +33,9 @@ from webinar.models import (
     Registration,
     RegistrationStatus,
 )
-from webinar.organisers import queries, spreadsheets
-from webinar.organisers.queries import STATUS_ORDER, AttendeeFilter, list_attendees
+from webinar.organisers import attendee_pages, queries, spreadsheets
+from webinar.organisers.attendee_pages import list_attendees
+from webinar.organisers.queries import STATUS_ORDER, AttendeeFilter
 from webinar.organisers.services import exports
 from webinar.registrations.cancellation import cancel_registration
 
@@ -81,7 +82,7 @@ def all_pages(event: Event, **filters: object) -> list[list[str]]:
 def test_every_page_in_turn_shows_each_booking_once_in_the_lists_order(
     any_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(queries, "PAGE_SIZE", 3)
+    monkeypatch.setattr(attendee_pages, "PAGE_SIZE", 3)
     event = event_with_every_status(Factory())
     everyone = [registration.name for registration in in_list_order(event)]
     assert everyone[:7] == [f"Person {number:02}" for number in (2, 3, 4, 5, 6, 7, 8)]

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import insert, text
+from sqlalchemy.event import listen, remove
 
 from tests.factories import Factory
-from webinar.models import Event
+from webinar.extensions import db
+from webinar.models import Event, Registration, RegistrationStatus
 from webinar.notifications.housekeeping import outbox_counts
+from webinar.organisers.attendee_cursors import read_cursor
+from webinar.organisers.attendee_pages import list_attendees
 from webinar.organisers.dashboard_queries import (
     event_figures,
     registrations_per_day,
 )
-from webinar.organisers.queries import AttendeeFilter, attendee_counts, list_attendees
+from webinar.organisers.queries import AttendeeFilter, attendee_counts
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
@@ -96,3 +102,57 @@ def test_registrations_per_day_follow_uk_days_across_the_clock_change(
     assert len(per_day) == 14
     assert per_day[-1][0] == now.date()
     assert {day: count for day, count in per_day if count} == expected
+
+
+def test_a_middle_page_reached_by_next_is_a_seek_along_the_index_not_an_offset(
+    pg_app: Flask,
+) -> None:
+    """What PostgreSQL plans for Next from the middle of 5,000 bookings: start in the
+    list's index at the row the link names and read one page (no OFFSET, no sort)."""
+    event = Factory().event(capacity=5000)
+    db.session.execute(
+        insert(Registration),
+        [
+            {
+                "event_id": event.id,
+                "calendar_uid": f"uid-{number}",
+                "name": f"Person {number}",
+                "email": f"person{number}@example.com",
+                "status": RegistrationStatus.BOOKED,
+                "manage_token_hash": f"{number:064}",
+                "status_changed_at_utc": NOW + timedelta(seconds=number // 3),  # ties
+            }
+            for number in range(5000)
+        ],
+    )
+    db.session.commit()
+    db.session.execute(text("ANALYZE registration"))
+    middle = list_attendees(event, search="", status=AttendeeFilter.ALL, page=50)
+    assert middle.next is not None
+
+    statements: list[tuple[str, Any]] = []
+
+    def record(_: Any, __: Any, statement: str, parameters: Any, *___: Any) -> None:
+        statements.append((statement, parameters))
+
+    listen(db.engine, "before_cursor_execute", record)
+    try:
+        following = list_attendees(
+            event, search="", status=AttendeeFilter.ALL, page=51, after=read_cursor(middle.next)
+        )
+    finally:
+        remove(db.engine, "before_cursor_execute", record)
+    by_number = list_attendees(event, search="", status=AttendeeFilter.ALL, page=51)
+    assert following.registrations == by_number.registrations
+
+    assert not any("OFFSET" in statement.upper() for statement, _ in statements)
+    key = "(registration.status_changed_at_utc, registration.id) >"
+    [(statement, parameters)] = [(s, p) for s, p in statements if key in s]
+    explained = db.session.connection().exec_driver_sql("EXPLAIN " + statement, parameters)
+    plan = "\n".join(row[0] for row in explained)
+    assert "Sort" not in plan, plan
+    assert "Index Only Scan using ix_registration_event_status_changed" in plan or (
+        "Index Scan using ix_registration_event_status_changed" in plan
+    ), plan
+    seek = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "ROW(status_changed_at_utc, id) >" in seek, plan

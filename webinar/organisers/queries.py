@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +14,6 @@ from webinar.london_time import LONDON, to_london
 from webinar.models import Event, EventStatus, Registration, RegistrationStatus
 from webinar.registrations.booking_codes import read_booking_code
 
-PAGE_SIZE = 50
 _Row = Any  # what a query selects: whole bookings, ids, or counts by status
 
 
@@ -112,14 +110,6 @@ class AttendeeFilter(enum.StrEnum):
     ATTENDED = "attended"
 
 
-@dataclass(frozen=True)
-class AttendeePage:
-    registrations: list[Registration]
-    page: int
-    pages: int
-    total: int
-
-
 #: The list's order: booked, then the waiting list in queue order, requests, then
 #: cancellations; within each, by when they got that status.
 STATUS_ORDER = (
@@ -149,9 +139,10 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(
+def filtered(
     query: Select[_Row], event: Event, *, search: str, status: AttendeeFilter
 ) -> Select[_Row]:
+    """`query` narrowed to the event's bookings that the filter and search show."""
     query = query.where(Registration.event_id == event.id)
     if status == AttendeeFilter.ATTENDED:
         # A booking cancelled after check-in no longer counts as someone who came.
@@ -161,54 +152,6 @@ def _filtered(
     elif status != AttendeeFilter.ALL:
         query = query.where(Registration.status == RegistrationStatus(status.value))
     return _search(query, search.strip())
-
-
-def list_attendees(event: Event, *, search: str, status: AttendeeFilter, page: int) -> AttendeePage:
-    """One page of the list, read status by status, without sorting the whole event."""
-    # Counted by status with no ORDER BY, then each status read along its index
-    # (docs/architecture.md#one-event-with-100000-bookings).
-    counted = _filtered(
-        select(Registration.status, func.count()), event, search=search, status=status
-    ).group_by(Registration.status)
-    sizes: dict[RegistrationStatus, int] = {
-        value: int(count) for value, count in db.session.execute(counted)
-    }
-    total = sum(sizes.values())
-    pages = max(math.ceil(total / PAGE_SIZE), 1)
-    page = min(max(page, 1), pages)
-    ids: list[int] = []
-    skip = (page - 1) * PAGE_SIZE
-    for value in STATUS_ORDER:
-        size = sizes.get(value, 0)
-        if skip >= size or len(ids) == PAGE_SIZE:
-            skip = max(skip - size, 0)
-            continue
-        take = min(PAGE_SIZE - len(ids), size - skip)
-        group = _filtered(select(Registration.id), event, search=search, status=status)
-        ids += _ids_in_order(group.where(Registration.status == value), size, skip, take)
-        skip = 0
-    by_id = {
-        row.id: row
-        for row in db.session.scalars(select(Registration).where(Registration.id.in_(ids)))
-    }
-    return AttendeePage(
-        registrations=[by_id[number] for number in ids if number in by_id],
-        page=page,
-        pages=pages,
-        total=total,
-    )
-
-
-def _ids_in_order(group: Select[tuple[int]], size: int, skip: int, take: int) -> list[int]:
-    """Ids `skip` to `skip + take` of one status, in order, walking the index from the
-    nearer end: the last page costs what the first does."""
-    if skip <= size - skip - take:
-        query = group.order_by(Registration.status_changed_at_utc, Registration.id).offset(skip)
-        return list(db.session.scalars(query.limit(take)))
-    backwards = group.order_by(
-        Registration.status_changed_at_utc.desc(), Registration.id.desc()
-    ).offset(size - skip - take)
-    return list(reversed(db.session.scalars(backwards.limit(take)).all()))
 
 
 #: Names on the check-in page before a search: enough for a small event, and a page a

@@ -11,15 +11,11 @@ from webinar.extensions import db
 from webinar.lookups import attendee_or_404, event_or_404
 from webinar.models import Event, EventStatus, RegistrationStatus, utc_now
 from webinar.organisers.answer_queries import answers_by_registration, questions_of
+from webinar.organisers.attendee_cursors import Cursor, read_cursor
+from webinar.organisers.attendee_pages import list_attendees
 from webinar.organisers.forms.accounts import ConfirmForm
 from webinar.organisers.forms.attendees import AddAttendeeForm
-from webinar.organisers.queries import (
-    AttendeeFilter,
-    attendee_counts,
-    list_attendees,
-    mask_email,
-    page_number,
-)
+from webinar.organisers.queries import AttendeeFilter, attendee_counts, mask_email, page_number
 from webinar.organisers.roles import EVENT_ROLES, current_organiser, role_required
 from webinar.organisers.routes.blueprint import blueprint
 from webinar.organisers.services.attendees import (
@@ -43,6 +39,9 @@ class ListArguments:
     q: str
     status: AttendeeFilter
     page: int
+    #: From the Next and Previous links (webinar/organisers/attendee_cursors.py).
+    after: Cursor | None
+    before: Cursor | None
 
 
 def _list_arguments() -> ListArguments:
@@ -51,6 +50,8 @@ def _list_arguments() -> ListArguments:
         q=request.args.get("q", "")[:100],
         status=AttendeeFilter(status) if status in _FILTER_VALUES else AttendeeFilter.ALL,
         page=page_number(request.args.get("page")),
+        after=read_cursor(request.args.get("after")),
+        before=read_cursor(request.args.get("before")),
     )
 
 
@@ -60,7 +61,14 @@ def list_attendees_page(event_id: int) -> str:
     """GET shows masked emails; POST (the Reveal button) shows them and is audited."""
     event = event_or_404(event_id)
     arguments = _list_arguments()
-    page = list_attendees(event, search=arguments.q, status=arguments.status, page=arguments.page)
+    page = list_attendees(
+        event,
+        search=arguments.q,
+        status=arguments.status,
+        page=arguments.page,
+        after=arguments.after,
+        before=arguments.before,
+    )
     form = ConfirmForm()
     revealed = request.method == "POST" and form.validate_on_submit()
     if revealed:
