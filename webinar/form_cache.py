@@ -13,7 +13,7 @@ import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ParamSpec
 
 from flask import current_app, g, make_response, request, session
@@ -21,7 +21,13 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as BaseResponse
 
 from webinar.models import utc_now
-from webinar.page_cache import KEPT_HEADERS, PageStore, cacheable_request, current_version
+from webinar.page_cache import (
+    PageStore,
+    cacheable_request,
+    current_version,
+    expiry,
+    kept_headers,
+)
 
 #: Stands in the kept page where the token was: random per process, so no page can
 #: contain it by chance or by an organiser typing it into an event's description.
@@ -101,13 +107,9 @@ def _form_from(response: BaseResponse, *, now: datetime) -> CachedForm | None:
         if body.count(token.encode()) != 1:
             return None
         body = body.replace(token.encode(), _MARKER)
-    expires = now + timedelta(seconds=current_app.config["PAGE_CACHE_SECONDS"])
-    limit: datetime | None = g.get("page_valid_until")
-    if limit is not None:
-        expires = min(expires, limit)
-    headers = tuple(
-        (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
-    )
     return CachedForm(
-        body=body, headers=headers, has_token=token is not None, expires_at_utc=expires
+        body=body,
+        headers=kept_headers(response),
+        has_token=token is not None,
+        expires_at_utc=expiry(now),
     )

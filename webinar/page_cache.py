@@ -251,13 +251,22 @@ def _page_from(response: BaseResponse, *, now: datetime) -> CachedPage | None:
     body = response.get_data()
     response.add_etag()
     etag = response.get_etag()[0] or ""
+    return CachedPage(
+        body=body, headers=kept_headers(response), etag=etag, expires_at_utc=expiry(now)
+    )
+
+
+def expiry(now: datetime) -> datetime:
+    """When a page rendered now stops being served: the cache's life, or sooner the clock's
+    next change to it (valid_until)."""
     expires = now + timedelta(seconds=current_app.config["PAGE_CACHE_SECONDS"])
     limit: datetime | None = g.get("page_valid_until")
-    if limit is not None:
-        expires = min(expires, limit)
+    return expires if limit is None else min(expires, limit)
+
+
+def kept_headers(response: BaseResponse) -> tuple[tuple[str, str], ...]:
     kept = response.headers
-    headers = tuple((name, kept[name]) for name in KEPT_HEADERS if name in kept)
-    return CachedPage(body=body, headers=headers, etag=etag, expires_at_utc=expires)
+    return tuple((name, kept[name]) for name in KEPT_HEADERS if name in kept)
 
 
 def _conditional(response: BaseResponse) -> BaseResponse:
