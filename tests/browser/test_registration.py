@@ -7,9 +7,9 @@ import uuid
 from datetime import datetime
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import LiveServer, fill_registration
+from tests.browser.conftest import LiveServer, fill_registration, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -120,3 +120,23 @@ def test_a_person_registers_with_javascript_off(no_js_page: Page, live_server: L
     page.get_by_role("button", name="Register", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+
+def test_people_in_separate_browsers_each_register_with_the_form_from_the_cache(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """The second and third people get the form kept from the first visit
+    (docs/architecture.md#cached-forms), each with a token for their own session."""
+    tokens = []
+    for person in range(3):
+        context = new_context(browser, live_server)
+        try:
+            page = context.new_page()
+            page.goto(f"/events/{live_server.webinar_slug}/register")
+            tokens.append(page.locator("input[name=csrf_token]").get_attribute("value"))
+            fill_registration(page, name=f"Person {person}", email=unique_email())
+            page.get_by_role("button", name="Register", exact=True).click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        finally:
+            context.close()
+    assert len(set(tokens)) == 3
