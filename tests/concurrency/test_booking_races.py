@@ -20,6 +20,7 @@ from tests.concurrency.races import (
     full_event,
     people,
     post,
+    register_form,
 )
 from webinar.extensions import db
 from webinar.models import OutboxMessage, RegistrationStatus
@@ -112,3 +113,42 @@ def test_everyone_booked_cancelling_at_once_moves_the_whole_waiting_list_up(
     db.session.refresh(event)
     assert event.places_taken == 3
     assert len(people(event.id, RegistrationStatus.WAITING)) == 0
+
+
+def test_the_same_address_at_once_as_places_are_taken_and_freed_registers_it_once(
+    any_app: Flask,
+) -> None:
+    """A double click (and more) on a full event while others book and cancel.
+
+    A booking inserts itself and then waits for the event's row; joining the waiting list
+    must take the same order, or two requests for one address can wait for each other
+    (one saw the event full, the next saw a place a cancellation had just freed) until
+    PostgreSQL ends one with a deadlock error: a 500 for the visitor.
+    """
+    for round_number in range(ROUNDS * 3):
+        event = full_event(booked=3, waiting=0)
+        event_id = event.id
+        url = f"/events/{event.slug}/register"
+        email = f"twice-{round_number}@example.com"
+        cancels = [
+            Step(post(cancel_url(person)), delay=0.001 * n)
+            for n, person in enumerate(people(event_id, RegistrationStatus.BOOKED))
+        ]
+        others = [
+            Step(post(url, register_form(f"other-{round_number}-{n}@example.com")))
+            for n in range(2)
+        ]
+        twice = [Step(post(url, register_form(email)), delay=0.0005 * n) for n in range(5)]
+
+        answers = at_once(any_app, cancels + others + twice)
+
+        no_error_pages(answers)
+        assert answers == [302] * len(answers)
+        registered = [
+            person.email
+            for status in (RegistrationStatus.BOOKED, RegistrationStatus.WAITING)
+            for person in people(event_id, status)
+        ]
+        assert registered.count(email) == 1
+        assert len(registered) == 2 + 1
+        assert_invariants([event_id])

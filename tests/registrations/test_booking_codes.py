@@ -144,3 +144,21 @@ def test_a_code_another_booking_has_is_drawn_again(
         r.email: r.booking_code for r in db.session.query(Registration).filter_by(event_id=event.id)
     }
     assert codes == {"first@example.com": taken, "second@example.com": "ABCD2345"}
+
+
+@pytest.mark.parametrize("database", ["app", "pg_app"])
+def test_a_repeat_whose_address_mentions_booking_codes_is_not_taken_for_a_code_clash(
+    request: pytest.FixtureRequest, database: str
+) -> None:
+    """PostgreSQL's refusal quotes the row's values: the address must not be read as the
+    name of the booking-code index."""
+    app: Flask = request.getfixturevalue(database)
+    event = Factory().event()
+    form = {"name": "Sam Example", "email": "booking_code@example.com", "consent": "y"}
+    db.session.commit()
+
+    answers = [app.test_client().post(f"/events/{event.slug}/register", data=form) for _ in "12"]
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    db.session.rollback()
+    assert db.session.query(Registration).filter_by(event_id=event.id).count() == 1

@@ -197,12 +197,18 @@ def _book_or_wait(
         if booked is not None:
             return booked
     with db.session.begin_nested():
+        if not (waiting_list or by_approval):
+            if not lock_published_event(details["event"].id, open_at=open_at):
+                raise RegistrationClosed
+            raise NoPlaceLeft
+        # Inserted before the event's row is locked, in the order a booking takes
+        # (_book_with_place): two requests for one address taking them in opposite orders
+        # would each wait for the other (a deadlock); raising rolls the insert back.
+        status = RegistrationStatus.REQUESTED if by_approval else RegistrationStatus.WAITING
+        registration = _add(details, choices, status=status)
         if not lock_published_event(details["event"].id, open_at=open_at):
             raise RegistrationClosed
-        if not (waiting_list or by_approval):
-            raise NoPlaceLeft
-        status = RegistrationStatus.REQUESTED if by_approval else RegistrationStatus.WAITING
-        return _add(details, choices, status=status)
+        return registration
 
 
 class _NoPlace(Exception):

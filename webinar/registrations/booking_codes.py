@@ -26,12 +26,20 @@ def draw_booking_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
+#: The unique index on (event, booking code) (webinar/models/registrations.py).
+CODE_INDEX = "uq_registration_event_booking_code"
+
+
 def is_booking_code_clash(error: IntegrityError) -> bool:
     """Whether the unique index on (event, booking code) refused the row, not another one.
 
-    PostgreSQL names the index in its message; SQLite names the column.
+    By the index's name on PostgreSQL, not the message: its DETAIL quotes the row's values,
+    and an address may contain "booking_code". SQLite's message names only the columns.
     """
-    return "booking_code" in str(error.orig)
+    diagnostics = getattr(error.orig, "diag", None)
+    if diagnostics is not None:
+        return bool(diagnostics.constraint_name == CODE_INDEX)
+    return "registration.event_id, registration.booking_code" in str(error.orig)
 
 
 def new_booking_code(event_id: int) -> str:
