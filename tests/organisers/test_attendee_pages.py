@@ -185,3 +185,31 @@ def test_the_list_goes_by_status_then_time_then_id_across_every_boundary(
         *("Eve", "Gus", "Fay"),  # requested
         *("Ann", "Cat", "Bob", "Dee"),  # cancelled
     ]
+
+
+def test_revealing_addresses_on_a_page_reached_by_next_shows_that_same_page(
+    any_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The addresses shown, and recorded in the audit log, are those of the people on
+    screen: the Reveal button keeps where Next started the page."""
+    monkeypatch.setattr(attendee_pages, "PAGE_SIZE", 3)
+    event = event_with_ties_in_every_status()
+    client = signed_in_client(any_app)
+    first = check_page(client.get(f"/organisers/events/{event.id}/attendees"))
+    next_href = link(first, "next")
+    assert next_href is not None
+    second = check_page(client.get(next_href))
+    monkeypatch.setattr(attendee_pages, "_ids_of_page", refuse_offset)
+
+    form = second.select_one("form[method=post]")
+    assert form is not None
+    revealed = check_page(client.post(str(form["action"])))
+
+    assert names_on(revealed) == names_on(second)
+    table = text_of(revealed.select_one("table"))
+    assert all(f"{name.lower()}@example.com" in table for name in names_on(second))
+
+
+def test_the_list_order_names_every_status_a_booking_can_have() -> None:
+    """A status left out would be counted in the totals but never listed or exported."""
+    assert set(STATUS_ORDER) == set(RegistrationStatus)
