@@ -67,6 +67,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # any change to what they show ends that at once, on every server (0: no cache;
         # docs/architecture.md#public-page-cache).
         "PAGE_CACHE_SECONDS": 60,
+        # On PostgreSQL, each worker keeps the page version in memory, told of each change
+        # by NOTIFY (docs/architecture.md#page-version-in-memory). Off: read it per request
+        # (needed behind a pooler in transaction mode, such as PgBouncer's, which has no LISTEN).
+        "PAGE_VERSION_LISTEN": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,

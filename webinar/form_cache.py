@@ -21,13 +21,8 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as BaseResponse
 
 from webinar.models import utc_now
-from webinar.page_cache import (
-    PageStore,
-    cacheable_request,
-    current_version,
-    expiry,
-    kept_headers,
-)
+from webinar.page_cache import PageStore, cacheable_request, expiry, kept_headers
+from webinar.page_version import current_version
 
 #: Stands in the kept page where the token was: random per process, so no page can
 #: contain it by chance or by an organiser typing it into an event's description.

@@ -16,13 +16,11 @@ from typing import Any, Generic, ParamSpec, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, make_response, request, session
-from sqlalchemy import event, exists, text, update
-from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.wrappers import Response as BaseResponse
 
-from webinar.extensions import db
-from webinar.models import Event, PageVersion, utc_now
-from webinar.models.page_version import ROW_ID
+from webinar.models import utc_now
+from webinar.page_version import current_version
+from webinar.page_version import register as register_page_version
 
 #: Pages kept per worker process; the least recently used goes first.
 MAX_PAGES = 500
@@ -49,85 +47,6 @@ TRACKING_PARAMETERS = frozenset(
 
 #: Kept from the view's response; the security headers are added to every response anyway.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Cache-Control")
-
-
-def public_pages_changed() -> None:
-    """Something an anonymous visitor sees has changed: counted when this transaction
-    commits (see _raise_version_on_commit)."""
-    db.session.info[_EVERY_PAGE] = True
-
-
-def places_changed(event_id: int) -> None:
-    """A place was taken or given back: the pages change only if the event filled or had
-    been full (the pages never say how many places are left, docs/safety.md#no-enumeration).
-    """
-    db.session.info.setdefault(_EVENTS_NEAR_FULL, set()).add(event_id)
-
-
-_EVERY_PAGE = "page_cache.every_page"
-_EVENTS_NEAR_FULL = "page_cache.events_near_full"
-
-
-def _raise_version_on_commit(session: Session) -> None:
-    """Raise the version as the last statement of the transaction that made the change.
-
-    Last, because the version row is one row for the whole site: taken early, an event
-    cancelled for 100,000 people would hold it while every email is queued, and every
-    booking that fills any event would wait behind it
-    (docs/architecture.md#public-page-cache). In the same transaction, so a page is never
-    newer-keyed than its data.
-    """
-    if session.in_nested_transaction():
-        return  # a savepoint: the transaction's own commit comes later
-    every_page = session.info.pop(_EVERY_PAGE, False)
-    event_ids: set[int] = session.info.pop(_EVENTS_NEAR_FULL, set())
-    if not every_page and not event_ids:
-        return
-    statement = (
-        update(PageVersion)
-        .where(PageVersion.id == ROW_ID)
-        .values(version=PageVersion.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if not every_page:
-        # Raised one booking early (one place left), which is harmless; a surge of
-        # bookings that leaves places free never empties the cache.
-        statement = statement.where(
-            exists().where(
-                Event.id.in_(sorted(event_ids)), Event.places_taken >= Event.capacity - 1
-            )
-        )
-    session.execute(statement)
-
-
-def _forget_on_rollback(session: Session, previous: SessionTransaction) -> None:
-    if previous.parent is not None:
-        return  # a savepoint rolled back: what the transaction did before it still stands
-    session.info.pop(_EVERY_PAGE, None)
-    session.info.pop(_EVENTS_NEAR_FULL, None)
-
-
-#: Plain SQL: read on every cacheable request, so it skips building an ORM statement.
-_READ_VERSION = text("SELECT version FROM page_version WHERE id = :id")
-
-
-def current_version() -> int | None:
-    """The version now: one primary-key read, so a change through any server is seen.
-
-    Made before the view reads anything, so a page is never newer-keyed than its data.
-    On PostgreSQL in autocommit, on a connection of its own: no BEGIN and no ROLLBACK,
-    half the round trips of a cache hit (docs/benchmarks.md#public-page-cache); the
-    view's own reads, on a miss, come later and so see at least this version's changes.
-    SQLite has no network to save, and its transactions begin IMMEDIATE: the view's
-    session reads it there.
-    """
-    if db.engine.dialect.name == "sqlite":
-        version: int | None = db.session.scalar(_READ_VERSION, {"id": ROW_ID})
-        return version
-    with db.engine.connect() as connection:
-        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        version = connection.scalar(_READ_VERSION, {"id": ROW_ID})
-        return version
 
 
 def valid_until(moment: datetime | None) -> None:
@@ -282,6 +201,4 @@ def register(app: Flask) -> None:
     app.extensions["page_cache"] = PageStore[CachedPage]()
     # Forms (webinar.form_cache) apart: a page and its form are different responses.
     app.extensions["form_cache"] = PageStore[Any]()
-    if not event.contains(Session, "before_commit", _raise_version_on_commit):
-        event.listen(Session, "before_commit", _raise_version_on_commit)
-        event.listen(Session, "after_soft_rollback", _forget_on_rollback)
+    register_page_version(app)

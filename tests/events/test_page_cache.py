@@ -29,7 +29,8 @@ from webinar.models import (
 )
 from webinar.organisers.services.event_access import change_access
 from webinar.organisers.services.events import unpublish_event
-from webinar.page_cache import cached_page, current_version
+from webinar.page_cache import cached_page
+from webinar.page_version import current_version
 from webinar.registrations.cancellation import cancel_registration
 
 

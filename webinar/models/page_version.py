@@ -18,7 +18,8 @@ class PageVersion(Base):
     visitor sees may have changed; cached pages of an older version are not served.
 
     In the database, not in one server's memory, so every app server sees a change at
-    once (docs/architecture.md#public-page-cache).
+    once (docs/architecture.md#public-page-cache); each worker keeps a copy, told of every
+    change by NOTIFY (docs/architecture.md#page-version-in-memory).
     """
 
     __tablename__ = "page_version"

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from webinar.extensions import db
 from webinar.models import Event, EventStatus, Registration, RegistrationStatus
 from webinar.notifications import emails
-from webinar.page_cache import public_pages_changed
+from webinar.page_version import public_pages_changed
 
 
 class EventCancelled(Exception):

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from webinar.extensions import db
 from webinar.models import Event, EventStatus, Registration, RegistrationStatus
 from webinar.notifications import emails
-from webinar.page_cache import places_changed
+from webinar.page_version import places_changed
 from webinar.registrations.transitions import change_status
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from webinar.models import Event, EventAccess, Organiser
 from webinar.organisers.audit import AuditAction, record
-from webinar.page_cache import public_pages_changed
+from webinar.page_version import public_pages_changed
 
 
 def change_access(

@@ -13,7 +13,7 @@ from webinar.extensions import db
 from webinar.models import Event, EventFormat, EventStatus, Organiser, RegistrationStatus
 from webinar.organisers.audit import AuditAction, record
 from webinar.organisers.queries import count_active_registrations, count_registrations
-from webinar.page_cache import public_pages_changed
+from webinar.page_version import public_pages_changed
 from webinar.registrations import event_changes, places
 from webinar.registrations.event_changes import EventCancelled
 from webinar.registrations.places import promote_from_waiting_list

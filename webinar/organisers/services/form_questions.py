@@ -7,7 +7,7 @@ from sqlalchemy import delete, exists, func, select
 from webinar.extensions import db
 from webinar.models import AnswerKind, Event, FormAnswer, FormQuestion, Organiser
 from webinar.organisers.audit import AuditAction, record
-from webinar.page_cache import public_pages_changed
+from webinar.page_version import public_pages_changed
 
 MAX_SHOWN = 5
 
