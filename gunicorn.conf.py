@@ -40,7 +40,8 @@ worker_class = "gthread"
 # worker): a thread waiting out the floor has committed and holds no connection (tested in
 # tests/registrations/test_waiting_out_the_floor.py), and a thread that finds the pool
 # empty waits for a connection (pool_timeout) instead of opening more than workers x 15,
-# which must stay within PostgreSQL's max_connections.
+# plus one per worker for the page version's listener (webinar/page_version_listener.py):
+# workers x 16 must stay within PostgreSQL's max_connections.
 workers = _number("GUNICORN_WORKERS", _cpus)
 threads = _number("GUNICORN_THREADS", 32)
 

@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
+from sqlalchemy import text
 
 from tests.conftest import base_config, postgres_url
 from tests.factories import Factory
@@ -36,6 +37,7 @@ from webinar.organisers.login import (
     open_session_record,
     session_version,
 )
+from webinar.page_version_listener import APPLICATION_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -161,6 +163,22 @@ def organiser_cookie(app: Flask) -> str:
         return str(serializer.dumps(data))
 
 
+def listeners(schema: str, expected: int) -> int:
+    """Sessions listening for page version changes in this schema (one per worker), once
+    there are `expected` of them or 10 seconds have passed."""
+    name = (APPLICATION_NAME + schema)[:63]
+    deadline = time.monotonic() + 10
+    while True:
+        found = db.session.scalar(
+            text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
+            {"name": name},
+        )
+        db.session.commit()
+        if found >= expected or time.monotonic() > deadline:
+            return int(found)
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def shared_app(postgres_schema: str, tmp_path: Path) -> Iterator[Flask]:
     """The schema both servers use; not time-frozen, since the servers run on real time."""
@@ -184,9 +202,11 @@ def test_a_change_through_one_server_is_seen_through_the_other_at_once(
     organiser.cookies["session"] = cookie
 
     with gunicorn_servers(2, env, tmp_path) as (one, other):
-        # Both servers have the page in their cache.
+        # Both servers have the page in their cache...
         for port in (one, other):
             assert "Places available" in visitor.get(port, event_page)
+        # ...and know the page version from memory: each is listening for changes.
+        assert listeners(postgres_schema, expected=2) == 2
 
         # The last place is booked through one server...
         fields = {"name": "Sam", "email": "sam@example.com", "consent": "y"}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from webinar.extensions import db
 from webinar.models import Event, PageVersion
 from webinar.models.page_version import ROW_ID
-from webinar.page_version_listener import CHANNEL, VersionListener, psycopg_connection
+from webinar.page_version_listener import CHANNEL, VersionListener, driver_connection
 
 _EVERY_PAGE = "page_version.every_page"
 _EVENTS_NEAR_FULL = "page_version.events_near_full"
@@ -69,7 +69,9 @@ def _raise_version_on_commit(session: Session) -> None:
         session.execute(statement)
         return
     raised = statement.returning(PageVersion.version).cte("raised")
-    notify = select(raised.c.version, func.pg_notify(CHANNEL, cast(raised.c.version, String)))
+    # The channel names the schema: see page_version_listener.CHANNEL.
+    name = func.left(func.concat(f"{CHANNEL}.", func.current_schema()), 63)
+    notify = select(raised.c.version, func.pg_notify(name, cast(raised.c.version, String)))
     version = session.execute(notify).scalar()
     if version is not None:
         session.info[_RAISED_TO] = version
@@ -120,13 +122,6 @@ def current_version() -> int | None:
         return version
 
 
-def _read_with_driver(connection: object) -> int:
-    row = connection.execute(  # type: ignore[attr-defined]
-        "SELECT version FROM page_version WHERE id = %s", (ROW_ID,)
-    ).fetchone()
-    return int(row[0]) if row is not None else 0
-
-
 def register(app: Flask) -> None:
     if not event.contains(Session, "before_commit", _raise_version_on_commit):
         event.listen(Session, "before_commit", _raise_version_on_commit)
@@ -135,8 +130,8 @@ def register(app: Flask) -> None:
     if app.config["PAGE_VERSION_LISTEN"] and app.config["PAGE_CACHE_SECONDS"] > 0:
         with app.app_context():
             if db.engine.dialect.name == "postgresql":
-                connect = psycopg_connection(db.engine)
-                app.extensions[_LISTENER] = VersionListener(connect, _read_with_driver)
+                connect = driver_connection(db.engine)
+                app.extensions[_LISTENER] = VersionListener(connect, ROW_ID)
 
 
 def listener(app: Flask) -> VersionListener | None:

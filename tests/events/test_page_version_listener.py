@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import Executable, event, text, update
+from sqlalchemy import Executable, create_engine, event, text, update
+from sqlalchemy.orm import Session
 
-from tests.conftest import base_config, postgres_url
+from tests.conftest import POSTGRES_URL, base_config, postgres_url
 from tests.factories import Factory
 from tests.pages import check_page, text_of
 from webinar import create_app, page_version_listener
@@ -100,32 +102,45 @@ def test_a_change_through_one_server_reaches_the_others_memory(
 
 
 def test_the_server_that_made_the_change_knows_it_at_its_commit(
-    servers: tuple[Flask, Flask],
+    servers: tuple[Flask, Flask], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     one, _ = servers
     heard = listening(one)
     before = heard.current()
     assert before is not None
+    # Its own NOTIFY, when it comes back, is not what tells it.
+    monkeypatch.setattr(heard, "_heard_payload", lambda payload: None)
 
     with one.app_context():
         public_pages_changed()
         db.session.commit()
-        # No wait: the commit told this process itself, before its own NOTIFY came back.
-        assert heard.current() == before + 1
+
+    assert heard.current() == before + 1
 
 
-def test_a_change_that_is_undone_sends_nothing(servers: tuple[Flask, Flask]) -> None:
+def test_a_change_whose_commit_fails_sends_nothing(servers: tuple[Flask, Flask]) -> None:
     one, other = servers
     heard = listening(other)
     before = heard.current()
     assert before is not None
 
-    with one.app_context():
-        public_pages_changed()
-        db.session.execute(update(PageVersion).values(version=PageVersion.version + 100))
-        db.session.rollback()
-    version = change_pages(one)
+    def fail_after_the_version_was_raised(session: Session) -> None:
+        raise RuntimeError("the commit fails after the version's UPDATE and NOTIFY")
 
+    event.listen(Session, "before_commit", fail_after_the_version_was_raised)
+    try:
+        with one.app_context(), pytest.raises(RuntimeError):
+            public_pages_changed()
+            db.session.commit()
+    finally:
+        event.remove(Session, "before_commit", fail_after_the_version_was_raised)
+    with one.app_context():
+        db.session.rollback()
+        assert current_version() == before  # undone...
+    time.sleep(0.3)
+    assert heard.current() == before  # ...and never announced
+
+    version = change_pages(one)
     assert version == before + 1
     eventually(lambda: heard.current() == version)
 
@@ -244,17 +259,50 @@ def test_a_forked_worker_listens_on_a_connection_of_its_own(
 
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the child process
+        status = 1
         try:
+            os.close(read_end)
             with one.app_context():
                 db.engine.dispose(close=False)  # the parent's pooled connections are not ours
             first = heard.current()
             eventually(lambda: heard.current() is not None)
             os.write(write_end, f"{first} {heard.backend_pid} {heard.current()}".encode())
+            status = 0
         finally:
-            os._exit(0)
-    os.waitpid(child, 0)
+            os._exit(status)
+    os.close(write_end)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
     first, childs, version = os.read(read_end, 200).decode().split()
+    os.close(read_end)
 
     assert first == "None"  # nothing known until the child itself has listened and read
     assert childs not in ("None", str(parents))
     assert int(version) == heard.current()
+
+
+def test_each_schema_has_a_channel_of_its_own(servers: tuple[Flask, Flask], tmp_path: Path) -> None:
+    """Two deployments sharing one database in two schemas never hear each other."""
+    _, other = servers
+    heard = listening(other)
+    before = heard.current()
+    engine = create_engine(POSTGRES_URL)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    elsewhere = create_app(base_config(postgres_url(schema), tmp_path))
+    try:
+        with elsewhere.app_context():
+            db.create_all()
+            db.session.execute(update(PageVersion).values(version=1000))
+            db.session.commit()
+        change_pages(elsewhere)
+        time.sleep(0.3)
+        assert heard.current() == before
+    finally:
+        with elsewhere.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
