@@ -20,8 +20,13 @@ from flask import current_app, g, make_response, request, session
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as BaseResponse
 
-from webinar.models import utc_now
-from webinar.page_cache import PageStore, cacheable_request, expiry, kept_headers
+from webinar.page_cache import (
+    PageStore,
+    cacheable_request,
+    expiry,
+    kept_headers,
+    kept_or_rendered,
+)
 from webinar.page_version import current_version
 
 #: Stands in the kept page where the token was: random per process, so no page can
@@ -57,19 +62,16 @@ def cached_form(view: Callable[P, Any]) -> Callable[P, Any]:
         if version is None:
             return view(*args, **kwargs)
         store: PageStore[CachedForm] = current_app.extensions["form_cache"]
-        key = (request.host_url, request.path)
-        now = utc_now()
-        form = store.get(key, version=version, now=now)
-        if form is not None:
-            return form.response()
-        # Set by this request only: `g` can outlive one request (Flask's test client).
-        g.pop("page_valid_until", None)
-        g.pop(_token_field(), None)
-        response = make_response(view(*args, **kwargs))
-        kept = _form_from(response, now=now)
-        if kept is not None:
-            store.put(key, kept, version=version)
-        return response
+
+        def render() -> BaseResponse:
+            # Set by this request only: `g` can outlive one request (Flask's test client).
+            g.pop("page_valid_until", None)
+            g.pop(_token_field(), None)
+            return make_response(view(*args, **kwargs))
+
+        # A fresh page already has this visitor's own token: sent as it is.
+        found = kept_or_rendered(store, version, render, _form_from)
+        return found if isinstance(found, BaseResponse) else found.response()
 
     return serve
 
@@ -83,7 +85,7 @@ def _token_field() -> str:
     return str(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
 
 
-def _form_from(response: BaseResponse, *, now: datetime) -> CachedForm | None:
+def _form_from(response: BaseResponse, now: datetime) -> CachedForm | None:
     """The page with a marker for its token; None when anything else in it is personal."""
     token: str | None = g.get(_token_field())
     if (

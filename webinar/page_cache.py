@@ -128,18 +128,32 @@ def cached_page(view: Callable[P, Any]) -> Callable[P, BaseResponse]:
         if version is None:
             return _conditional(make_response(view(*args, **kwargs)))
         store: PageStore[CachedPage] = current_app.extensions["page_cache"]
-        key = (request.host_url, request.path)
-        now = utc_now()
-        page = store.get(key, version=version, now=now)
-        if page is None:
-            response = make_response(view(*args, **kwargs))
-            page = _page_from(response, now=now)
-            if page is None:
-                return _conditional(response)
-            store.put(key, page, version=version)
-        return _conditional(page.response())
+        found = kept_or_rendered(
+            store, version, lambda: make_response(view(*args, **kwargs)), _page_from
+        )
+        return _conditional(found if isinstance(found, BaseResponse) else found.response())
 
     return serve
+
+
+def kept_or_rendered(
+    store: PageStore[PageT],
+    version: int,
+    render: Callable[[], BaseResponse],
+    keep: Callable[[BaseResponse, datetime], PageT | None],
+) -> PageT | BaseResponse:
+    """What `store` holds for this request's page under `version`; otherwise the view's
+    fresh response, kept for the next visitor when `keep` makes something of it."""
+    key = (request.host_url, request.path)
+    now = utc_now()
+    kept = store.get(key, version=version, now=now)
+    if kept is not None:
+        return kept
+    response = render()
+    fresh = keep(response, now)
+    if fresh is not None:
+        store.put(key, fresh, version=version)
+    return response
 
 
 def cacheable_request() -> bool:
@@ -155,7 +169,7 @@ def cacheable_request() -> bool:
     )
 
 
-def _page_from(response: BaseResponse, *, now: datetime) -> CachedPage | None:
+def _page_from(response: BaseResponse, now: datetime) -> CachedPage | None:
     """What to keep of a fresh response; None when it must not be kept for others."""
     if (
         response.status_code != 200

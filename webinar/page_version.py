@@ -81,9 +81,9 @@ def _tell_this_process(session: Session) -> None:
     """This process knows its own commit at once, without waiting for its NOTIFY."""
     version = session.info.pop(_RAISED_TO, None)
     if version is not None and has_app_context():
-        listener = current_app.extensions.get(_LISTENER)
-        if listener is not None:
-            listener.heard(version)
+        found = listener(current_app)
+        if found is not None:
+            found.heard(version)
 
 
 def _forget_on_rollback(session: Session, previous: SessionTransaction) -> None:
@@ -108,9 +108,9 @@ def current_version() -> int | None:
     so see at least this version's changes. SQLite has no network to save, and its
     transactions begin IMMEDIATE: the view's session reads it there.
     """
-    listener: VersionListener | None = current_app.extensions.get(_LISTENER)
-    if listener is not None:
-        known = listener.current()
+    found = listener(current_app)
+    if found is not None:
+        known = found.current()
         if known is not None:
             return known
     if db.engine.dialect.name == "sqlite":
