@@ -51,13 +51,21 @@ def _probe(port: int, minimal_port: int, seconds: float) -> tuple[Result, Result
 
 
 def home_page_during_burst(
-    port: int, minimal_port: int, form_path: str, registrants: int, seconds: float
+    port: int,
+    minimal_port: int,
+    form_path: str,
+    registrants: int,
+    seconds: float,
+    *,
+    registration_port: int | None = None,
 ) -> Burst:
+    """`registration_port`: where the registrants go, if not to the probed server."""
     idle, minimal_idle = _probe(port, minimal_port, seconds)
     # fork: no thread of ours is running at this point (drive has joined them all).
     with multiprocessing.get_context("fork").Pool(1) as pool:
         pending = pool.apply_async(
-            _register_repeatedly, (port, form_path, registrants, seconds + 1.0)
+            _register_repeatedly,
+            (registration_port or port, form_path, registrants, seconds + 1.0),
         )
         time.sleep(0.5)  # let the burst get going before timing the page
         during, minimal_during = _probe(port, minimal_port, seconds)

@@ -7,6 +7,8 @@ for each scenario, with a thread pool of keep-alive HTTP connections (scripts/be
 Prints requests per second, p50 and p99 for each, the app's share of the minimal app's
 throughput, errors, and the issue's target for each. Then the burst scenario
 (scripts/bench_burst.py): the home page's latency idle and during a rush of registrations.
+With --registration-pool N the rush goes to a second server of N workers, as nginx routing
+the register route to its own pool does (deploy/nginx/webinar.conf).
 
 Bounded: each scenario runs for --seconds or --requests, whichever ends first. Only
 127.0.0.1 is ever contacted. The database is dropped at the end.
@@ -25,7 +27,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import psycopg
@@ -158,6 +160,34 @@ def report(name: str, app: Result, minimal: Result) -> str:
     )
 
 
+def run_burst(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    slug: str,
+    app_port: int,
+    minimal_port: int,
+    logs: Path,
+) -> list[str]:
+    """The burst, its registrations sent to the app's server or to a pool of their own."""
+    form = f"/events/{slug}/register"
+    with ExitStack() as stack:
+        registration_port = app_port
+        if args.registration_pool:
+            registration_port = free_port()
+            pool_env = {**env, "GUNICORN_WORKERS": str(args.registration_pool)}
+            log = logs / "bench-registrations.log"
+            stack.enter_context(server("app:app", registration_port, pool_env, log))
+        result = home_page_during_burst(
+            app_port,
+            minimal_port,
+            form,
+            args.registrants,
+            args.burst_seconds,
+            registration_port=registration_port,
+        )
+    return burst_report(result)
+
+
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
@@ -170,6 +200,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--burst-seconds", type=float, default=8.0)
     parser.add_argument(
         "--gunicorn-threads", type=int, default=0, help="GUNICORN_THREADS for both servers"
+    )
+    parser.add_argument(
+        "--registration-pool",
+        type=int,
+        default=0,
+        help="workers of a separate server for the burst's registrations, as a load "
+        "balancer routing /events/*/register to its own pool would (0: the same server)",
     )
     parser.add_argument("--quick", action="store_true", help="2 s per scenario, 3 s burst")
     args = parser.parse_args()
@@ -206,11 +243,7 @@ def main() -> None:
                 rows.append(report(name, app, minimal))
                 print(rows[-1], flush=True)
             if args.registrants:
-                form = f"/events/{slug}/register"
-                result = home_page_during_burst(
-                    app_port, minimal_port, form, args.registrants, args.burst_seconds
-                )
-                burst = burst_report(result)
+                burst = run_burst(args, env, slug, app_port, minimal_port, logs)
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     threads = env.get("GUNICORN_THREADS", settings["threads"])
     workers = settings["workers"]
