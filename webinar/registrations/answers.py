@@ -15,8 +15,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from webinar.extensions import db
 from webinar.models import AnswerKind, Event, FormAnswer, FormQuestion, Registration
 from webinar.registrations.forms import RegistrationForm
-from webinar.registrations.queries import active_registration
-from webinar.validators import PlainText, normalise_email, strip_whitespace
+from webinar.validators import PlainText, strip_whitespace
 from webinar.widgets import RadioInput, TextInput
 
 ANSWER_MAX = 200
@@ -81,24 +80,19 @@ def registration_form_for(event: Event, questions: list[FormQuestion]) -> Regist
     return form
 
 
-def save_answers(
-    *, registration: Registration, questions: list[FormQuestion], form: RegistrationForm
-) -> None:
-    """Keep what the person answered; an unanswered optional question keeps nothing."""
+def answers_from(form: RegistrationForm, questions: list[FormQuestion]) -> dict[int, str]:
+    """What the person answered, by question; an unanswered optional question has none."""
+    answers = {}
     for question in questions:
         value = str(form[field_name(question)].data or "").strip()
         if value:
-            db.session.add(
-                FormAnswer(registration_id=registration.id, question_id=question.id, value=value)
-            )
-    db.session.flush()
+            answers[question.id] = value
+    return answers
 
 
-def keep_answers(*, event: Event, questions: list[FormQuestion], form: RegistrationForm) -> None:
-    """The answers of the booking (or request) this form just made."""
-    if not questions:
-        return
-    email = normalise_email(form.email.data or "")
-    registration = active_registration(event_id=event.id, email=email)
-    if registration is not None:
-        save_answers(registration=registration, questions=questions, form=form)
+def add_answers(registration: Registration, answers: dict[int, str]) -> None:
+    """Kept with the booking (or request) they were given with; flushed by the caller."""
+    for question_id, value in answers.items():
+        db.session.add(
+            FormAnswer(registration_id=registration.id, question_id=question_id, value=value)
+        )

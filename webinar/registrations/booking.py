@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from webinar.events.queries import accepts_registrations
@@ -14,10 +15,13 @@ from webinar.extensions import db
 from webinar.models import (
     Event,
     EventAccess,
+    FormAnswer,
+    OutboxMessage,
     Registration,
     RegistrationStatus,
 )
 from webinar.notifications import emails, request_emails
+from webinar.registrations.answers import add_answers
 from webinar.registrations.booking_codes import (
     draw_booking_code,
     is_booking_code_clash,
@@ -58,15 +62,19 @@ def register_for_event(
     now: datetime,
     no_calendar: bool = False,
     no_reminders: bool = False,
+    answers: dict[int, str] | None = None,
 ) -> RegistrationOutcome:
     """Book a place, or join the waiting list, and queue the email that says which.
 
     `no_calendar` and `no_reminders` are the form's choices for a new booking; a repeat
-    keeps the booking's own (they are changed from its manage page).
+    keeps the booking's own (they are changed from its manage page), and the answers to
+    the event's own questions given the first time (`answers`: by question id).
     """
     if not accepts_registrations(event, now=now):
         raise RegistrationClosed
     email = normalise_email(email)
+    # Before the booking: the place it takes is the last thing before the commit.
+    store_question(event, question, now=now)
     # No look-up first: the unique index on active addresses says whether this one is
     # registered, one statement fewer for every new booking (docs/benchmarks.md#registrations).
     try:
@@ -82,22 +90,23 @@ def register_for_event(
             by_approval=event.access == EventAccess.APPROVAL,
             no_calendar=no_calendar,
             no_reminders=no_reminders,
+            answers=answers or {},
         )
     except AlreadyRegistered:
         # Registered before, or a moment ago by a request running alongside this one.
         existing = active_registration(event_id=event.id, email=email)
         if existing is None:
             raise
-        already_registered(existing, question=question, now=now)
+        already_registered(existing, now=now)
         return RegistrationOutcome.ALREADY_REGISTERED
-    store_question(event, question, now=now)
-    if registration.status == RegistrationStatus.REQUESTED:
-        request_emails.place_requested_to_attendee(registration)
-        return RegistrationOutcome.REQUESTED
-    if registration.status == RegistrationStatus.BOOKED:
-        return RegistrationOutcome.BOOKED  # its confirmation was queued with it
-    emails.added_to_waiting_list_to_attendee(registration)
-    return RegistrationOutcome.WAITING
+    return _OUTCOMES[registration.status]
+
+
+_OUTCOMES = {
+    RegistrationStatus.BOOKED: RegistrationOutcome.BOOKED,
+    RegistrationStatus.WAITING: RegistrationOutcome.WAITING,
+    RegistrationStatus.REQUESTED: RegistrationOutcome.REQUESTED,
+}
 
 
 def add_by_hand(
@@ -140,6 +149,7 @@ def _book(
     by_approval: bool = False,
     no_calendar: bool = False,
     no_reminders: bool = False,
+    answers: dict[int, str] | None = None,
 ) -> Registration:
     """Take a place and add the booking with its confirmation, or a waiting-list place.
 
@@ -159,7 +169,7 @@ def _book(
         "now": now,
         "booking_code": draw_booking_code(),
     }
-    choices = {"no_calendar": no_calendar, "no_reminders": no_reminders}
+    choices = {"no_calendar": no_calendar, "no_reminders": no_reminders, "answers": answers or {}}
     for _ in range(BOOKING_CODE_DRAWS):
         try:
             return _book_or_wait(
@@ -185,7 +195,7 @@ BOOKING_CODE_DRAWS = 3
 
 def _book_or_wait(
     details: dict[str, Any],
-    choices: dict[str, bool],
+    choices: dict[str, Any],
     *,
     open_at: datetime | None,
     waiting_list: bool,
@@ -196,56 +206,69 @@ def _book_or_wait(
         booked = _book_with_place(details, choices, open_at=open_at)
         if booked is not None:
             return booked
-    with db.session.begin_nested():
-        if not (waiting_list or by_approval):
+    if not (waiting_list or by_approval):
+        with db.session.begin_nested():
             if not lock_published_event(details["event"].id, open_at=open_at):
                 raise RegistrationClosed
             raise NoPlaceLeft
-        # Inserted before the event's row is locked, in the order a booking takes
-        # (_book_with_place): two requests for one address taking them in opposite orders
-        # would each wait for the other (a deadlock); raising rolls the insert back.
-        status = RegistrationStatus.REQUESTED if by_approval else RegistrationStatus.WAITING
+    status = RegistrationStatus.REQUESTED if by_approval else RegistrationStatus.WAITING
+    with db.session.begin_nested():
         registration = _add(details, choices, status=status)
-        if not lock_published_event(details["event"].id, open_at=open_at):
-            raise RegistrationClosed
-        return registration
-
-
-class _NoPlace(Exception):
-    """Rolls back the savepoint of a booking that found no place."""
+        if by_approval:
+            request_emails.place_requested_to_attendee(registration)
+        else:
+            emails.added_to_waiting_list_to_attendee(registration)
+    # Inserted before the event's row is locked, in the order a booking takes: two
+    # requests for one address taking them in opposite orders would each wait for the
+    # other (a deadlock). And locked last, as a booking's place is taken last.
+    if not lock_published_event(details["event"].id, open_at=open_at):
+        _withdraw(registration)
+        raise RegistrationClosed
+    return registration
 
 
 def _book_with_place(
-    details: dict[str, Any], choices: dict[str, bool], *, open_at: datetime | None
+    details: dict[str, Any], choices: dict[str, Any], *, open_at: datetime | None
 ) -> Registration | None:
     """The booking and its confirmation, then the place; None (and nothing kept) if none.
 
     Taking the place locks the event's row until commit, and every booking for the event
-    queues on that lock, so it comes last: the inserts are made before it, and only the
-    commit follows it (docs/benchmarks.md#registrations). Inserting first takes no lock
-    another booking waits for while holding the event's row.
+    queues on that lock, so it is the last statement before the commit: the inserts are
+    made, and their savepoint released, before it (docs/architecture.md#the-events-row).
+    Without a place, the booking and its emails are deleted again.
     """
-    try:
-        with db.session.begin_nested():
-            registration = _add(details, choices, status=RegistrationStatus.BOOKED)
-            emails.booking_confirmed_to_attendee(registration)
-            db.session.flush()
-            if not take_place(details["event"].id, open_at=open_at):
-                raise _NoPlace
-    except _NoPlace:
-        return None
-    return registration
+    with db.session.begin_nested():
+        registration = _add(details, choices, status=RegistrationStatus.BOOKED)
+        emails.booking_confirmed_to_attendee(registration)
+    if take_place(details["event"].id, open_at=open_at):
+        return registration
+    _withdraw(registration)
+    return None
 
 
 def _add(
-    details: dict[str, Any], choices: dict[str, bool], *, status: RegistrationStatus
+    details: dict[str, Any], choices: dict[str, Any], *, status: RegistrationStatus
 ) -> Registration:
+    """The registration (flushed: the unique index may refuse it) and its answers."""
     registration = new_registration(**details, status=status)
     registration.no_calendar = choices["no_calendar"]
     registration.no_reminders = choices["no_reminders"]
     db.session.add(registration)
     db.session.flush()
+    add_answers(registration, choices["answers"])
     return registration
+
+
+def _withdraw(registration: Registration) -> None:
+    """Nothing is kept of a registration that got no place: its emails and answers go too."""
+    for model in (OutboxMessage, FormAnswer):
+        db.session.execute(
+            delete(model)
+            .where(model.registration_id == registration.id)
+            .execution_options(synchronize_session="fetch")
+        )
+    db.session.delete(registration)
+    db.session.flush()
 
 
 def new_registration(

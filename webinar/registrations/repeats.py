@@ -18,12 +18,14 @@ from webinar.registrations.places import lock_published_event
 ALREADY_REGISTERED_EMAIL_INTERVAL = timedelta(hours=1)
 
 
-def already_registered(existing: Registration, *, question: str | None, now: datetime) -> None:
-    """A repeat: store the question, and tell the address's owner (once an hour at most)."""
+def already_registered(existing: Registration, *, now: datetime) -> None:
+    """A repeat: tell the address's owner (once an hour at most).
+
+    Its question for the panel is stored as anyone's (register_for_event).
+    """
     # The same lock as a booking: the answer takes as long (docs/safety.md#response-timing),
     # and repeats of one address queue up, so the once-an-hour check below holds.
     lock_published_event(existing.event_id)
-    store_question(existing.event, question, now=now)
     recently_told = db.session.scalar(
         select(OutboxMessage.id)
         .where(OutboxMessage.registration_id == existing.id)

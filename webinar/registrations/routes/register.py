@@ -13,10 +13,9 @@ from webinar.lookups import public_event_or_404
 from webinar.models import Event, EventAccess, FormQuestion, utc_now
 from webinar.page_cache import valid_until
 from webinar.registrations.access import access_code_accepted
-from webinar.registrations.answers import keep_answers, registration_form_for, visible_questions
+from webinar.registrations.answers import answers_from, registration_form_for, visible_questions
 from webinar.registrations.booking import (
     RegistrationClosed,
-    RegistrationOutcome,
     register_for_event,
 )
 from webinar.registrations.forms import RegistrationForm
@@ -60,7 +59,7 @@ def register(slug: str) -> str | Response:
 
 def _register(event: Event, questions: list[FormQuestion], form: RegistrationForm) -> None:
     """Book, join the waiting list or repeat (the same answer for each), and commit."""
-    outcome = register_for_event(
+    register_for_event(
         event=event,
         name=form.name.data or "",
         email=form.email.data or "",
@@ -70,10 +69,8 @@ def _register(event: Event, questions: list[FormQuestion], form: RegistrationFor
         now=utc_now(),
         no_calendar=bool(form.no_calendar.data),
         no_reminders=bool(form.no_reminders.data),
+        answers=answers_from(form, questions),
     )
-    if outcome != RegistrationOutcome.ALREADY_REGISTERED:
-        # A repeat registration keeps the answers given the first time.
-        keep_answers(event=event, questions=questions, form=form)
     db.session.commit()
 
 
