@@ -11,7 +11,7 @@ from webinar.extensions import db
 from webinar.london_time import LONDON
 from webinar.models import Event, EventFormat, EventStatus, RegistrationStatus, utc_now
 from webinar.page_version import public_pages_changed
-from webinar.registrations.booking import new_registration
+from webinar.registrations.records import new_registration
 
 CAMPAIGN_START = (11, 25)
 CAMPAIGN_END = (12, 10)

@@ -14,21 +14,28 @@ from datetime import UTC, datetime
 import pytest
 from flask import Flask
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.factories import Factory
 from webinar.extensions import db
 from webinar.models import (
     AnswerKind,
     Event,
+    EventStatus,
     FormAnswer,
     FormQuestion,
     OutboxMessage,
+    Question,
     Registration,
     RegistrationStatus,
 )
 from webinar.notifications.kinds import Kind
-from webinar.registrations.booking import RegistrationOutcome, add_by_hand, register_for_event
+from webinar.registrations.booking import (
+    RegistrationClosed,
+    RegistrationOutcome,
+    add_by_hand,
+    register_for_event,
+)
 from webinar.registrations.places import NoPlaceLeft
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -161,3 +168,58 @@ def test_an_organiser_adding_someone_to_a_full_event_leaves_nothing_behind(
     assert (registrations, messages) == (1, 0)
     db.session.refresh(event)
     assert event.places_taken == 1
+
+
+def test_an_organiser_adding_someone_takes_the_place_last_too(any_app: Flask) -> None:
+    event = Factory().event(capacity=10)
+
+    with statements() as sent:
+        registration = add_by_hand(
+            event=event,
+            name="Alex",
+            email="alex@example.com",
+            accessibility_needs=None,
+            discreet=False,
+            now=NOW,
+        )
+        db.session.commit()
+
+    assert sent[-2].startswith("UPDATE event SET places_taken")
+    assert sent[-1] == "COMMIT"
+    assert registration.added_by_organiser
+
+
+def test_a_repeat_registration_still_sends_its_question_to_the_panel(any_app: Flask) -> None:
+    event = Factory().event(accepts_questions=True)
+    register(event, "sam@example.com")
+
+    outcome = register(event, "sam@example.com", question="Is there a recording?")
+
+    assert outcome == RegistrationOutcome.ALREADY_REGISTERED
+    asked = db.session.scalars(select(Question.text).filter_by(event_id=event.id)).all()
+    assert asked == ["Is there a recording?"]
+
+
+def test_joining_the_list_of_an_event_closed_a_moment_ago_leaves_nothing_behind(
+    any_app: Flask,
+) -> None:
+    event = Factory().event(capacity=1, waiting_list_enabled=True)
+    register(event, "booked@example.com")
+    # Unpublished by an organiser after this request read the event.
+    db.session.execute(
+        update(Event)
+        .where(Event.id == event.id)
+        .values(status=EventStatus.DRAFT)
+        .execution_options(synchronize_session=False)
+    )
+
+    with pytest.raises(RegistrationClosed):
+        register(event, "late@example.com")
+    # Even if the request went on to commit something else.
+    db.session.commit()
+
+    people = db.session.scalars(select(Registration.email)).all()
+    messages = db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).filter_by(recipient="late@example.com")
+    )
+    assert (people, messages) == (["booked@example.com"], 0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -25,12 +24,11 @@ from webinar.registrations.answers import add_answers
 from webinar.registrations.booking_codes import (
     draw_booking_code,
     is_booking_code_clash,
-    new_booking_code,
 )
 from webinar.registrations.places import NoPlaceLeft, lock_published_event, take_place
 from webinar.registrations.queries import active_registration
+from webinar.registrations.records import new_registration
 from webinar.registrations.repeats import already_registered, store_question
-from webinar.security import hash_token, manage_token_for
 from webinar.validators import normalise_email
 
 
@@ -73,7 +71,9 @@ def register_for_event(
     if not accepts_registrations(event, now=now):
         raise RegistrationClosed
     email = normalise_email(email)
-    # Before the booking: the place it takes is the last thing before the commit.
+    # Before the booking: the place it takes is the last thing before the commit. So a
+    # caller that goes on after RegistrationClosed or NoPlaceLeft must roll back, as the
+    # route does, or the question is kept.
     store_question(event, question, now=now)
     # No look-up first: the unique index on active addresses says whether this one is
     # registered, one statement fewer for every new booking (docs/benchmarks.md#registrations).
@@ -131,8 +131,8 @@ def add_by_hand(
         now=now,
         waiting_list=False,
         open_at=None,
+        added_by_organiser=True,
     )
-    registration.added_by_organiser = True
     return registration
 
 
@@ -150,6 +150,7 @@ def _book(
     no_calendar: bool = False,
     no_reminders: bool = False,
     answers: dict[int, str] | None = None,
+    added_by_organiser: bool = False,
 ) -> Registration:
     """Take a place and add the booking with its confirmation, or a waiting-list place.
 
@@ -169,7 +170,12 @@ def _book(
         "now": now,
         "booking_code": draw_booking_code(),
     }
-    choices = {"no_calendar": no_calendar, "no_reminders": no_reminders, "answers": answers or {}}
+    choices = {
+        "no_calendar": no_calendar,
+        "no_reminders": no_reminders,
+        "added_by_organiser": added_by_organiser,
+        "answers": answers or {},
+    }
     for _ in range(BOOKING_CODE_DRAWS):
         try:
             return _book_or_wait(
@@ -253,6 +259,7 @@ def _add(
     registration = new_registration(**details, status=status)
     registration.no_calendar = choices["no_calendar"]
     registration.no_reminders = choices["no_reminders"]
+    registration.added_by_organiser = choices["added_by_organiser"]
     db.session.add(registration)
     db.session.flush()
     add_answers(registration, choices["answers"])
@@ -269,31 +276,3 @@ def _withdraw(registration: Registration) -> None:
         )
     db.session.delete(registration)
     db.session.flush()
-
-
-def new_registration(
-    *,
-    event: Event,
-    name: str,
-    email: str,
-    status: RegistrationStatus,
-    accessibility_needs: str | None,
-    discreet: bool,
-    now: datetime,
-    booking_code: str | None = None,
-) -> Registration:
-    """A booking with its random calendar UID and the hash of its manage-link token."""
-    calendar_uid = f"{uuid.uuid4()}@booking"
-    return Registration(
-        event=event,
-        calendar_uid=calendar_uid,
-        name=name.strip(),
-        email=normalise_email(email),
-        status=status,
-        accessibility_needs=accessibility_needs or None,
-        discreet=discreet,
-        created_at_utc=now,
-        status_changed_at_utc=now,
-        manage_token_hash=hash_token(manage_token_for(calendar_uid)),
-        booking_code=booking_code or new_booking_code(event.id),
-    )
