@@ -56,9 +56,12 @@ graceful_timeout = _number("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _number("GUNICORN_KEEPALIVE", 5)
 
 # Recycle workers now and then so a slow leak cannot grow forever; the jitter stops every
-# worker restarting at once.
-max_requests = _number("GUNICORN_MAX_REQUESTS", 5000)
-max_requests_jitter = _number("GUNICORN_MAX_REQUESTS_JITTER", 500)
+# worker restarting at once. Not every 5,000 requests: a worker serves cached pages at
+# over a thousand a second in a surge, so it restarted every few seconds, each time
+# importing the app again and starting with no cached pages (in `make bench`: the feed at
+# 0.32 of the minimal app with 5,000, 0.65 with 50,000; docs/benchmarks.md#the-event-row).
+max_requests = _number("GUNICORN_MAX_REQUESTS", 50_000)
+max_requests_jitter = _number("GUNICORN_MAX_REQUESTS_JITTER", 5_000)
 
 # Never preload: the app would be imported (and a database engine possibly connected) in
 # the arbiter, and forked workers would share its sockets.

@@ -65,6 +65,13 @@ def _places_match_bookings(event: Event) -> None:
     )
     assert event.places_taken == booked, f"places_taken {event.places_taken}, booked {booked}"
     assert booked <= event.capacity, f"{booked} booked for {event.capacity} places"
+    if event.status == EventStatus.PUBLISHED and booked < event.capacity:
+        waiting = db.session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .filter_by(event_id=event.id, status=RegistrationStatus.WAITING)
+        )
+        assert waiting == 0, f"{waiting} waiting while {event.capacity - booked} places are free"
     if event.status == EventStatus.DRAFT:
         active = db.session.scalar(
             select(func.count())

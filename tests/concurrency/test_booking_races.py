@@ -7,7 +7,11 @@ tests.concurrency.invariants must hold and nobody may have seen an error page.
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.concurrency.invariants import assert_invariants
@@ -23,8 +27,11 @@ from tests.concurrency.races import (
     register_form,
 )
 from webinar.extensions import db
-from webinar.models import OutboxMessage, RegistrationStatus
+from webinar.models import OutboxMessage, Registration, RegistrationStatus
 from webinar.notifications.kinds import Kind
+from webinar.registrations import booking
+
+withdraw = booking._withdraw
 
 
 def deletion_emails(calendar_uid: str) -> int:
@@ -152,3 +159,42 @@ def test_the_same_address_at_once_as_places_are_taken_and_freed_registers_it_onc
         assert registered.count(email) == 1
         assert len(registered) == 2 + 1
         assert_invariants([event_id])
+
+
+def test_a_cancellation_waits_for_a_registration_that_found_the_event_full(
+    pg_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Held still at the worst moment: registering has found the event full and its
+    # waiting-list place is not in yet. A cancellation then must not free the place and
+    # find nobody waiting: it locks the event's row FOR UPDATE, which waits for the
+    # registration's transaction (its INSERT holds a KEY SHARE lock on the event's row,
+    # through the foreign key), so the place goes to the person who was joining the list.
+    # PostgreSQL only: on SQLite the cancellation waits for the one writer anyway.
+    event = full_event(booked=2, waiting=0)
+    found_full, cancelled = threading.Event(), threading.Event()
+    cancelled_while_held: list[bool] = []
+
+    def withdraw_then_hold(registration: Registration) -> None:
+        withdraw(registration)
+        found_full.set()
+        cancelled_while_held.append(cancelled.wait(timeout=0.5))
+
+    monkeypatch.setattr(booking, "_withdraw", withdraw_then_hold)
+    booked = people(event.id, RegistrationStatus.BOOKED)[0]
+
+    def cancel_once_full(client: FlaskClient) -> int:
+        assert found_full.wait(timeout=10)
+        try:
+            return post(cancel_url(booked))(client)
+        finally:
+            cancelled.set()
+
+    url = f"/events/{event.slug}/register"
+    registering = Step(post(url, register_form("late@example.com")))
+    answers = at_once(pg_app, [registering, Step(cancel_once_full)])
+
+    no_error_pages(answers)
+    assert cancelled_while_held == [False]
+    assert_invariants([event.id])
+    late = db.session.scalars(select(Registration).filter_by(email="late@example.com")).one()
+    assert late.status == RegistrationStatus.BOOKED
