@@ -91,6 +91,7 @@ class PageStore(Generic[PageT]):
         self._version: int | None = None
         self._max_pages = max_pages
         self._lock = threading.Lock()
+        self._rendering: dict[tuple[str, str], threading.Event] = {}
 
     def get(self, key: tuple[str, str], *, version: int, now: datetime) -> PageT | None:
         with self._lock:
@@ -112,6 +113,21 @@ class PageStore(Generic[PageT]):
             self._pages.move_to_end(key)
             while len(self._pages) > self._max_pages:
                 self._pages.popitem(last=False)
+
+    def render_underway(self, key: tuple[str, str]) -> threading.Event | None:
+        """None when this request is the one to render the page (it then calls
+        `rendered`); otherwise what to wait on while another request renders it."""
+        with self._lock:
+            underway = self._rendering.get(key)
+            if underway is None:
+                self._rendering[key] = threading.Event()
+            return underway
+
+    def rendered(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            underway = self._rendering.pop(key, None)
+        if underway is not None:
+            underway.set()
 
 
 P = ParamSpec("P")
@@ -143,12 +159,42 @@ def kept_or_rendered(
     keep: Callable[[BaseResponse, datetime], PageT | None],
 ) -> PageT | BaseResponse:
     """What `store` holds for this request's page under `version`; otherwise the view's
-    fresh response, kept for the next visitor when `keep` makes something of it."""
+    fresh response, kept for the next visitor when `keep` makes something of it.
+
+    One render of a page at a time per process: a surge that finds it gone (just changed,
+    or the worker just started) waits for that render rather than making the same page
+    over and over at once (docs/architecture.md#one-render-at-a-time).
+    """
     key = (request.host_url, request.path)
-    now = utc_now()
-    kept = store.get(key, version=version, now=now)
+    kept = store.get(key, version=version, now=utc_now())
     if kept is not None:
         return kept
+    underway = store.render_underway(key)
+    if underway is None:
+        try:
+            return _render_and_keep(store, key, version, render, keep)
+        finally:
+            store.rendered(key)
+    underway.wait(timeout=RENDER_WAIT_SECONDS)
+    kept = store.get(key, version=version, now=utc_now())
+    if kept is not None:
+        return kept
+    # Not kept (a 404, a page with a cookie) or not in time: render it alongside the others.
+    return _render_and_keep(store, key, version, render, keep)
+
+
+#: How long a request waits for another's render of its page before making its own.
+RENDER_WAIT_SECONDS = 2.0
+
+
+def _render_and_keep(
+    store: PageStore[PageT],
+    key: tuple[str, str],
+    version: int,
+    render: Callable[[], BaseResponse],
+    keep: Callable[[BaseResponse, datetime], PageT | None],
+) -> BaseResponse:
+    now = utc_now()
     response = render()
     fresh = keep(response, now)
     if fresh is not None:

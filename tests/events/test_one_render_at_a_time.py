@@ -1,0 +1,121 @@
+"""A rush on a page that is not cached renders it once per process, not once per visitor
+(docs/architecture.md#one-render-at-a-time)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask, Response, template_rendered
+
+from tests.factories import Factory
+from webinar.extensions import db
+from webinar.page_cache import PageStore, kept_or_rendered
+
+VISITORS = 8
+
+
+@dataclass
+class Kept:
+    body: str
+    expires_at_utc: datetime = datetime(2099, 1, 1, tzinfo=UTC)
+
+
+class Renders:
+    """Counts renders, and how many ran at once; each takes a while, so that every
+    visitor arrives while the first is still rendering."""
+
+    def __init__(self, seconds: float = 0.2) -> None:
+        self.seconds = seconds
+        self.count = 0
+        self.running = 0
+        self.most_at_once = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, *_args: Any, **_kwargs: Any) -> None:
+        with self._lock:
+            self.count += 1
+            self.running += 1
+            self.most_at_once = max(self.most_at_once, self.running)
+        time.sleep(self.seconds)
+        with self._lock:
+            self.running -= 1
+
+
+def all_at_once(work: Any) -> list[Any]:
+    barrier = threading.Barrier(VISITORS)
+
+    def go(_: int) -> Any:
+        barrier.wait(timeout=10)
+        return work()
+
+    with ThreadPoolExecutor(VISITORS) as pool:
+        return list(pool.map(go, range(VISITORS)))
+
+
+def test_a_rush_on_a_page_not_yet_cached_renders_it_once(pg_app: Flask) -> None:
+    # PostgreSQL: on SQLite each request's transaction waits for the one writer, so the
+    # visitors would arrive one after another anyway.
+    app = pg_app
+    Factory().event(title="Stalking awareness webinar")
+    db.session.commit()
+    renders = Renders()
+
+    def count_the_home_page(_app: Flask, template: Any, **_context: Any) -> None:
+        if template.name == "events/list_events.html":
+            renders()
+
+    def visit() -> tuple[int, str]:
+        response = app.test_client().get("/")
+        return response.status_code, response.get_data(as_text=True)
+
+    with template_rendered.connected_to(count_the_home_page, app):
+        answers = all_at_once(visit)
+
+    assert renders.count == 1
+    assert {status for status, _ in answers} == {200}
+    assert len({body for _, body in answers}) == 1
+    assert "Stalking awareness webinar" in answers[0][1]
+
+
+def test_a_page_that_is_not_kept_is_not_rendered_one_visitor_after_another(
+    app: Flask,
+) -> None:
+    # A 404, or a page that sets a cookie: the visitors who waited for the first render
+    # find nothing kept, and render it alongside each other, not in a queue.
+    store: PageStore[Kept] = PageStore()
+    renders = Renders()
+
+    def render() -> Response:
+        renders()
+        return Response("not for keeping")
+
+    def visit() -> str:
+        with app.test_request_context("/events/not-kept"):
+            found = kept_or_rendered(store, 1, render, lambda _response, _now: None)
+            assert isinstance(found, Response)
+            return found.get_data(as_text=True)
+
+    answers = all_at_once(visit)
+
+    assert answers == ["not for keeping"] * VISITORS
+    assert renders.count == VISITORS
+    assert renders.most_at_once == VISITORS - 1  # the first alone, then all the others
+
+
+def test_a_render_that_fails_does_not_keep_others_waiting(app: Flask) -> None:
+    store: PageStore[Kept] = PageStore()
+
+    def render() -> Response:
+        raise RuntimeError("the database went away")
+
+    with app.test_request_context("/events/flaky"):
+        with pytest.raises(RuntimeError):
+            kept_or_rendered(store, 1, render, lambda _response, _now: None)
+        # The next visitor renders it at once instead of waiting for a render that ended.
+        assert store.render_underway(("http://localhost/", "/events/flaky")) is None
