@@ -91,13 +91,18 @@ class PageStore(Generic[PageT]):
         self._version: int | None = None
         self._max_pages = max_pages
         self._lock = threading.Lock()
-        self._rendering: dict[tuple[str, str], threading.Event] = {}
+        self._rendering: dict[tuple[tuple[str, str], int], threading.Event] = {}
 
-    def get(self, key: tuple[str, str], *, version: int, now: datetime) -> PageT | None:
+    def get(
+        self, key: tuple[str, str], *, version: int, now: datetime, adopt: bool = True
+    ) -> PageT | None:
+        """The page kept under `version`; with `adopt`, another version empties the store
+        and becomes its own (without, it only means nothing is kept for this request)."""
         with self._lock:
             if version != self._version:
-                self._pages.clear()
-                self._version = version
+                if adopt:
+                    self._pages.clear()
+                    self._version = version
                 return None
             page = self._pages.get(key)
             if page is None or page.expires_at_utc <= now:
@@ -114,18 +119,18 @@ class PageStore(Generic[PageT]):
             while len(self._pages) > self._max_pages:
                 self._pages.popitem(last=False)
 
-    def render_underway(self, key: tuple[str, str]) -> threading.Event | None:
-        """None when this request is the one to render the page (it then calls
-        `rendered`); otherwise what to wait on while another request renders it."""
+    def render_underway(self, key: tuple[str, str], version: int) -> threading.Event | None:
+        """None when this request is the one to render the page under `version` (it then
+        calls `rendered`); otherwise what to wait on while another request renders it."""
         with self._lock:
-            underway = self._rendering.get(key)
+            underway = self._rendering.get((key, version))
             if underway is None:
-                self._rendering[key] = threading.Event()
+                self._rendering[(key, version)] = threading.Event()
             return underway
 
-    def rendered(self, key: tuple[str, str]) -> None:
+    def rendered(self, key: tuple[str, str], version: int) -> None:
         with self._lock:
-            underway = self._rendering.pop(key, None)
+            underway = self._rendering.pop((key, version), None)
         if underway is not None:
             underway.set()
 
@@ -169,14 +174,16 @@ def kept_or_rendered(
     kept = store.get(key, version=version, now=utc_now())
     if kept is not None:
         return kept
-    underway = store.render_underway(key)
+    underway = store.render_underway(key, version)
     if underway is None:
         try:
             return _render_and_keep(store, key, version, render, keep)
         finally:
-            store.rendered(key)
+            store.rendered(key, version)
     underway.wait(timeout=RENDER_WAIT_SECONDS)
-    kept = store.get(key, version=version, now=utc_now())
+    # Not adopted: if the version was raised while this request waited, the pages kept
+    # under the new one stay, and this request just renders its own.
+    kept = store.get(key, version=version, now=utc_now(), adopt=False)
     if kept is not None:
         return kept
     # Not kept (a 404, a page with a cookie) or not in time: render it alongside the others.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -118,4 +119,84 @@ def test_a_render_that_fails_does_not_keep_others_waiting(app: Flask) -> None:
         with pytest.raises(RuntimeError):
             kept_or_rendered(store, 1, render, lambda _response, _now: None)
         # The next visitor renders it at once instead of waiting for a render that ended.
-        assert store.render_underway(("http://localhost/", "/events/flaky")) is None
+        assert store.render_underway(("http://localhost/", "/events/flaky"), 1) is None
+
+
+def test_a_version_raised_while_visitors_wait_keeps_the_pages_of_the_new_one(
+    app: Flask,
+) -> None:
+    # Visitors wait for a render under version 1; meanwhile an event fills, and a page
+    # is kept under version 2. Waking up, they must not take the store back to version 1
+    # (which would throw away every page of version 2).
+    store: PageStore[Kept] = PageStore()
+    started, finish = threading.Event(), threading.Event()
+    renders = Renders(seconds=0)
+
+    def slow_render() -> Response:
+        renders()
+        started.set()
+        assert finish.wait(timeout=10)
+        return Response("version 1")
+
+    def visit() -> str:
+        with app.test_request_context("/events/filling-up"):
+            found = kept_or_rendered(
+                store, 1, slow_render, lambda response, _now: Kept(response.get_data(as_text=True))
+            )
+            return found.body if isinstance(found, Kept) else found.get_data(as_text=True)
+
+    with ThreadPoolExecutor(4) as pool:
+        first = pool.submit(visit)
+        assert started.wait(timeout=10)
+        waiting = [pool.submit(visit) for _ in range(3)]
+        time.sleep(0.2)  # they are waiting for the first render now
+        home = ("http://localhost/", "/")
+        assert store.get(home, version=2, now=datetime.now(UTC)) is None  # version 2 arrives
+        store.put(home, Kept("home, version 2"), version=2)
+        finish.set()
+        answers = [first.result(), *(visit.result() for visit in waiting)]
+
+    assert answers == ["version 1"] * 4
+    kept = store.get(home, version=2, now=datetime.now(UTC))
+    assert kept is not None and kept.body == "home, version 2"
+
+
+def test_a_rush_on_the_registration_form_renders_it_once_with_a_token_for_each(
+    pg_app: Flask,
+) -> None:
+    pg_app.config["WTF_CSRF_ENABLED"] = True
+    event = Factory().event(title="Rush")
+    db.session.commit()
+    url = f"/events/{event.slug}/register"
+    renders = Renders()
+
+    def count_the_form(_app: Flask, template: Any, **_context: Any) -> None:
+        if template.name == "registrations/register.html":
+            renders()
+
+    clients = [pg_app.test_client() for _ in range(VISITORS)]
+    handed_out = iter(clients)
+    lock = threading.Lock()
+
+    def visit() -> tuple[Any, str]:
+        with lock:
+            client = next(handed_out)
+        body = client.get(url).get_data(as_text=True)
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body)
+        assert found is not None
+        return client, found.group(1)
+
+    with template_rendered.connected_to(count_the_form, pg_app):
+        visitors = all_at_once(visit)
+
+    assert renders.count == 1
+    assert len({token for _, token in visitors}) == VISITORS
+    first_token, second = visitors[0][1], visitors[1][0]
+
+    def form(token: str, email: str) -> dict[str, str]:
+        return {"name": "Sam Example", "consent": "y", "csrf_token": token, "email": email}
+
+    # Each token works only with the session it was handed out with.
+    assert second.post(url, data=form(first_token, "x@example.com")).status_code == 400
+    for number, (client, token) in enumerate(visitors):
+        assert client.post(url, data=form(token, f"p{number}@example.com")).status_code == 302
