@@ -77,6 +77,18 @@ def register(event: Event, email: str, **extra: object) -> RegistrationOutcome:
     return outcome
 
 
+def add_alex(event: Event) -> Registration:
+    """An organiser books Alex in by hand."""
+    return add_by_hand(
+        event=event,
+        name="Alex",
+        email="alex@example.com",
+        accessibility_needs=None,
+        discreet=False,
+        now=NOW,
+    )
+
+
 def question_for(event: Event) -> FormQuestion:
     question = FormQuestion(
         event_id=event.id,
@@ -150,14 +162,7 @@ def test_an_organiser_adding_someone_to_a_full_event_leaves_nothing_behind(
     register(event, "booked@example.com")
 
     with pytest.raises(NoPlaceLeft):
-        add_by_hand(
-            event=event,
-            name="Alex",
-            email="alex@example.com",
-            accessibility_needs=None,
-            discreet=False,
-            now=NOW,
-        )
+        add_alex(event)
     # Even if the request went on to commit something else.
     db.session.commit()
 
@@ -174,14 +179,7 @@ def test_an_organiser_adding_someone_takes_the_place_last_too(any_app: Flask) ->
     event = Factory().event(capacity=10)
 
     with statements() as sent:
-        registration = add_by_hand(
-            event=event,
-            name="Alex",
-            email="alex@example.com",
-            accessibility_needs=None,
-            discreet=False,
-            now=NOW,
-        )
+        registration = add_alex(event)
         db.session.commit()
 
     assert sent[-2].startswith("UPDATE event SET places_taken")
