@@ -34,7 +34,8 @@ run: install
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# Chromium for the browser tests, from Debian's packages (needs root).
+# Chromium for the browser tests and nginx for tests/test_nginx.py, from Debian's packages
+# (needs root or sudo; no service is started).
 system-packages:
 	bash scripts/install-system-packages.sh
 

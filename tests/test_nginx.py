@@ -140,19 +140,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     pools = Pool("pages"), Pool("registrations")
     for pool in pools:
         threading.Thread(target=pool.serve_forever, daemon=True).start()
-    result = Site(free_port(), free_port(), *pools, access_log=folder / "access.log")
-    (folder / "webinar.conf").write_text(configured(folder, result))
-    (folder / "nginx.conf").write_text(main_config(folder))
-    command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(result.https_port, process, folder / "error.log")
-        yield result
+        result = Site(free_port(), free_port(), *pools, access_log=folder / "access.log")
+        (folder / "webinar.conf").write_text(configured(folder, result))
+        (folder / "nginx.conf").write_text(main_config(folder))
+        command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")]
+        checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_for(result.https_port, process, folder / "error.log")
+            yield result
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         for pool in pools:
             pool.shutdown()
             pool.server_close()
