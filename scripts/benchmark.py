@@ -177,6 +177,11 @@ def run_burst(
             pool_env = {**env, "GUNICORN_WORKERS": str(args.registration_pool)}
             log = logs / "bench-registrations.log"
             stack.enter_context(server("app:app", registration_port, pool_env, log))
+            if args.warm_up:
+                # As the scenarios' server was: a pool that has served nobody yet would
+                # time its own start-up, not the burst.
+                scenario = registration(form, new_registrant())
+                drive(registration_port, scenario, args.registrants, args.warm_up, 10**6)
         result = home_page_during_burst(
             app_port,
             minimal_port,
