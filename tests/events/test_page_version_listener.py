@@ -228,7 +228,9 @@ def test_someone_elses_notice_on_the_channel_is_ignored(servers: tuple[Flask, Fl
     pid = heard.backend_pid
 
     with one.app_context():
-        db.session.execute(text("NOTIFY page_version, 'not a number'"))
+        # On the very channel this schema's listener listens on.
+        channel = "left('page_version.' || current_schema(), 63)"
+        db.session.execute(text(f"SELECT pg_notify({channel}, 'not a number')"))
         db.session.commit()
     version = change_pages(one)
 
