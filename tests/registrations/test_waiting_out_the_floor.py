@@ -66,9 +66,7 @@ def test_the_floor_is_waited_out_after_the_commit_holding_no_connection(
     assert response.status_code == 302
     assert len(waits) == 1, "a new address and a repeat both wait out the floor"
     wait = waits[0]
-    # Most of the 5 s floor is left to wait out after the work (a second allowed for the
-    # work itself on a busy machine: this is not a timing test).
-    assert wait["seconds"] > 4.0
+    assert wait["seconds"] > 4.9
     assert wait["connections_held"] == 0
     assert wait["in_transaction"] is False
     # Already committed: the booking (or the repeat's "already registered" email) is there.
