@@ -87,6 +87,12 @@ def test_error_summary_links_bring_the_field_into_view_below_the_quick_exit_bar(
     try:
         page.goto(f"/events/{live_server.webinar_slug}/register")
         page.get_by_role("button", name="Register", exact=True).click()
+        if javascript:
+            # A link clicked before GOV.UK Frontend has started jumps the browser's own way, to
+            # the field and not its label: wait for the component to mark itself started.
+            expect(
+                page.locator(".govuk-error-summary[data-govuk-error-summary-init]")
+            ).to_have_count(1)
         bar = page.locator("[data-quick-exit-container]")
         for link in page.locator(".govuk-error-summary a").all():
             field_id = (link.get_attribute("href") or "").removeprefix("#")
