@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from webinar.extensions import db
 from webinar.london_time import to_london
@@ -89,8 +89,13 @@ def list_upcoming_events(*, now: datetime) -> list[EventDay]:
 
 def get_public_event(slug: str) -> Event | None:
     """A published or cancelled event; drafts do not exist for the public."""
-    return db.session.scalar(
-        select(Event)
-        .where(Event.slug == slug)
-        .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
-    )
+    return db.session.scalar(_PUBLIC_EVENT, {"slug": slug})
+
+
+# Built once: every public request about an event starts here
+# (docs/benchmarks.md#statements-built-once).
+_PUBLIC_EVENT = (
+    select(Event)
+    .where(Event.slug == bindparam("slug"))
+    .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from wtforms import Field, RadioField, SelectChoice, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -23,14 +23,16 @@ YES_NO = [SelectChoice("Yes", "Yes"), SelectChoice("No", "No")]
 
 
 def visible_questions(event: Event) -> list[FormQuestion]:
-    return list(
-        db.session.scalars(
-            select(FormQuestion)
-            .where(FormQuestion.event_id == event.id)
-            .where(FormQuestion.hidden.is_(False))
-            .order_by(FormQuestion.id)
-        )
-    )
+    return list(db.session.scalars(_VISIBLE_QUESTIONS, {"event_id": event.id}))
+
+
+# Built once: every registration asks (docs/benchmarks.md#statements-built-once).
+_VISIBLE_QUESTIONS = (
+    select(FormQuestion)
+    .where(FormQuestion.event_id == bindparam("event_id"))
+    .where(FormQuestion.hidden.is_(False))
+    .order_by(FormQuestion.id)
+)
 
 
 def field_name(question: FormQuestion) -> str:
