@@ -31,7 +31,8 @@ def open_event(page: Page, live_server: LiveServer) -> None:
 def open_register_with_errors(page: Page, live_server: LiveServer) -> None:
     page.goto(f"/events/{live_server.webinar_slug}/register")
     page.get_by_role("button", name="Register", exact=True).click()
-    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    # Started, GOV.UK Frontend focuses the summary, scrolling to it: before the scroll back.
+    expect(page.locator(".govuk-error-summary[data-govuk-error-summary-init]")).to_be_focused()
     page.evaluate("window.scrollTo(0, 0)")
 
 
