@@ -112,8 +112,8 @@ def _lock_statement(open_at: ColumnElement[datetime] | None) -> Executable:
     )
 
 
-# Built once, with bound parameters: every registration runs one of them, and building an
-# UPDATE and its cache key took a quarter of a millisecond of the request's CPU each time
+# Built once, with bound parameters: every registration runs one of them, and building
+# these UPDATEs and their cache keys anew was a measurable share of a registration's CPU
 # (docs/benchmarks.md#statements-built-once).
 _OPEN_AT: ColumnElement[datetime] = bindparam("open_at", type_=UTCDateTime())
 _TAKE_PLACE = _take_place_statement(None)
@@ -125,6 +125,8 @@ _LOCK_WHILE_OPEN = _lock_statement(_OPEN_AT)
 def _choose(
     always: Executable, while_open: Executable, event_id: int, open_at: datetime | None
 ) -> tuple[Executable, dict[str, Any]]:
+    # Only the parameters the statement has: an UPDATE reads any other key that names a
+    # column (`capacity`, say) as a value to SET.
     if open_at is None:
         return always, {"event_id": event_id}
     return while_open, {"event_id": event_id, "open_at": open_at}
