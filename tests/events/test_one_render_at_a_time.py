@@ -90,7 +90,9 @@ def test_a_page_that_is_not_kept_is_not_rendered_one_visitor_after_another(
     # A 404, or a page that sets a cookie: the visitors who waited for the first render
     # find nothing kept, and render it alongside each other, not in a queue.
     store: PageStore[Kept] = PageStore()
-    renders = Renders()
+    # Long enough that on a loaded machine every other visitor is waiting before the first
+    # render ends, and still rendering when the last of them starts.
+    renders = Renders(seconds=0.5)
 
     def render() -> Response:
         renders()
