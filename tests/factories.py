@@ -8,7 +8,7 @@ from typing import Any
 
 from webinar.extensions import db
 from webinar.joining.tokens import join_token_for
-from webinar.models import Event, EventFormat, EventStatus, Registration
+from webinar.models import Event, EventFormat, EventStatus, Registration, utc_now
 from webinar.registrations.booking import register_for_event
 from webinar.security import manage_token_for
 
@@ -27,7 +27,7 @@ VALID_REGISTRATION = {
 class Factory:
     def event(self, **overrides: Any) -> Event:
         number = next(_counter)
-        starts = overrides.pop("starts_at_utc", datetime(2026, 12, 2, 18, 0, tzinfo=UTC))
+        starts = overrides.pop("starts_at_utc", None) or _in_four_days_at_six()
         values: dict[str, Any] = {
             "slug": f"event-{number}",
             "title": f"Test event {number}",
@@ -78,3 +78,10 @@ def join_url(registration: Registration) -> str:
     """A booking's personal joining link, as its emails and calendar entry carry it."""
     token = join_token_for(registration.calendar_uid, registration.join_token_version)
     return f"http://localhost/join/{token}"
+
+
+def _in_four_days_at_six() -> datetime:
+    """A default start always ahead: 6 pm UTC four days on from now, which under the suite's
+    frozen clock (28 November 2026, 10:00) is 2 December 2026, 18:00. Tests on a live
+    server run on the real clock, where a fixed date would one day be in the past."""
+    return (utc_now() + timedelta(days=4)).replace(hour=18, minute=0, second=0, microsecond=0)
