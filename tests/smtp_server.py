@@ -187,7 +187,11 @@ def _smtp_server_session() -> Iterator[SMTPServer]:
     server = SMTPServer(host=HOST, port=_free_port())
     # server_hostname avoids a slow socket.getfqdn() lookup at start-up.
     controller = Controller(
-        _Handler(server), hostname=HOST, port=server.port, server_hostname="localhost"
+        _Handler(server),
+        hostname=HOST,
+        port=server.port,
+        server_hostname="localhost",
+        ready_timeout=30,  # returns once ready: the default 5 s is short on a loaded machine
     )
     controller.start()
     try:

@@ -165,9 +165,9 @@ def organiser_cookie(app: Flask) -> str:
 
 def listeners(schema: str, expected: int) -> int:
     """Sessions listening for page version changes in this schema (one per worker), once
-    there are `expected` of them or 10 seconds have passed."""
+    there are `expected` of them or 30 seconds have passed."""
     name = (APPLICATION_NAME + schema)[:63]
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while True:
         found = db.session.scalar(
             text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name"),
