@@ -18,7 +18,8 @@ from webinar.models import OutboxMessage, OutboxStatus, utc_now
 from webinar.notifications.sender import SendReport, send_due_messages
 
 SENDERS = 3
-PEOPLE = 24
+# Enough batches (of 2) that a sender started late on a loaded machine still finds work.
+PEOPLE = 60
 
 
 def run_senders_at_once(config: dict[str, object], *, batch_size: int = 2) -> list[SendReport]:
