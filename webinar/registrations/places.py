@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Executable, Update, bindparam, func, or_, select, update
 
 from webinar.extensions import db
 from webinar.models import Event, EventStatus, Registration, RegistrationStatus
@@ -90,11 +90,13 @@ def _published(open_at: ColumnElement[datetime] | None) -> list[ColumnElement[bo
     return conditions
 
 
+def _update_published(open_at: ColumnElement[datetime] | None) -> Update:
+    return update(Event).where(Event.id == bindparam("event_id")).where(*_published(open_at))
+
+
 def _take_place_statement(open_at: ColumnElement[datetime] | None) -> Executable:
     return (
-        update(Event)
-        .where(Event.id == bindparam("event_id"))
-        .where(*_published(open_at))
+        _update_published(open_at)
         .where(Event.places_taken < Event.capacity)
         .values(places_taken=Event.places_taken + 1)
         .returning(Event.places_taken, Event.capacity)
@@ -104,9 +106,7 @@ def _take_place_statement(open_at: ColumnElement[datetime] | None) -> Executable
 
 def _lock_statement(open_at: ColumnElement[datetime] | None) -> Executable:
     return (
-        update(Event)
-        .where(Event.id == bindparam("event_id"))
-        .where(*_published(open_at))
+        _update_published(open_at)
         .values(places_taken=Event.places_taken)
         .execution_options(synchronize_session=False)
     )
