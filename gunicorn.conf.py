@@ -41,7 +41,9 @@ worker_class = "gthread"
 # tests/registrations/test_waiting_out_the_floor.py), and a thread that finds the pool
 # empty waits for a connection (pool_timeout) instead of opening more than workers x 15,
 # plus one per worker for the page version's listener (webinar/page_version_listener.py):
-# workers x 16 must stay within PostgreSQL's max_connections.
+# workers x 16 must stay within PostgreSQL's max_connections. In a rush, registrations
+# beyond a worker's few turns (FLASK_BOOKING_CONCURRENCY) also wait in their threads,
+# holding no connection (docs/architecture.md#a-few-registrations-at-a-time).
 workers = _number("GUNICORN_WORKERS", _cpus)
 threads = _number("GUNICORN_THREADS", 32)
 

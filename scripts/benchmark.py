@@ -207,6 +207,12 @@ def arguments() -> argparse.Namespace:
         "--gunicorn-threads", type=int, default=0, help="GUNICORN_THREADS for both servers"
     )
     parser.add_argument(
+        "--booking-concurrency",
+        type=int,
+        default=None,
+        help="FLASK_BOOKING_CONCURRENCY for the app (default: the app's own, 4; 0: no limit)",
+    )
+    parser.add_argument(
         "--registration-pool",
         type=int,
         default=0,
@@ -235,6 +241,8 @@ def main() -> None:
         env = app_environment(url.replace("postgresql://", "postgresql+psycopg://"), args.floor_ms)
         if args.gunicorn_threads:
             env["GUNICORN_THREADS"] = str(args.gunicorn_threads)
+        if args.booking_concurrency is not None:
+            env["FLASK_BOOKING_CONCURRENCY"] = str(args.booking_concurrency)
         slug = prepare(url, env)
         app_port, minimal_port = free_port(), free_port()
         # The site's own address: public pages are cached only for requests to it.
@@ -249,13 +257,17 @@ def main() -> None:
                 if args.only is not None and name not in args.only:
                     continue
                 limits = (args.threads, args.seconds, args.requests)
-                if args.warm_up:
-                    # Both apps alike: the first requests of a new worker import, compile
-                    # templates and open connections, which a launch-day surge meets warm.
-                    drive(minimal_port, yardstick, args.threads, args.warm_up, args.requests)
-                    drive(app_port, ours, args.threads, args.warm_up, args.requests)
-                minimal = drive(minimal_port, yardstick, *limits)
-                app = drive(app_port, ours, *limits)
+                results = []
+                for port, scenario in ((minimal_port, yardstick), (app_port, ours)):
+                    if args.warm_up:
+                        # Both apps alike: the first requests of a new worker import,
+                        # compile templates and open connections, which a launch-day
+                        # surge meets warm. Measured straight after, with no pause: a
+                        # pause would let autovacuum tidy the event's row, which a rush
+                        # does not (docs/benchmarks.md#a-few-registrations-at-a-time).
+                        drive(port, scenario, args.threads, args.warm_up, args.requests)
+                    results.append(drive(port, scenario, *limits))
+                minimal, app = results
                 rows.append(report(name, app, minimal))
                 print(rows[-1], flush=True)
             if args.registrants:
@@ -270,7 +282,8 @@ def main() -> None:
         f"load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}; "
         f"{args.threads} visitors, {args.seconds:g} s or {args.requests} requests each, "
         f"floor {args.floor_ms} ms (so at most {cap:.0f} registrations/s), {args.warm_up:g} s "
-        f"warm-up; gunicorn: {workers} workers x {threads} threads\n"
+        f"warm-up; gunicorn: {workers} workers x {threads} threads; registration turns per "
+        f"worker: {env.get('FLASK_BOOKING_CONCURRENCY', 'default')}\n"
     )
     print(
         "| scenario | app req/s | minimal req/s | ratio | app p50 ms | app p99 ms "

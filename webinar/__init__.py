@@ -11,6 +11,7 @@ from webinar import cli, errors, page_cache, security, templating
 from webinar.config import is_development, load_config
 from webinar.database import configure_engine_events
 from webinar.extensions import csrf, db, limiter, login_manager, mail, migrate
+from webinar.registrations import gate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     page_cache.register(app)
+    gate.register(app)
     cli.register(app)
     return app
 

@@ -62,6 +62,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # Every registration answer takes at least this long, so its timing does not
         # say whether the address was new or already registered (docs/safety.md#response-timing).
         "REGISTRATION_MINIMUM_RESPONSE_MS": 100,
+        # Registrations each worker process lets do their database work at once; the others
+        # wait their turn (docs/architecture.md#a-few-registrations-at-a-time). 0: no limit.
+        "BOOKING_CONCURRENCY": 4,
         "RATELIMIT_HEADERS_ENABLED": False,
         # Public pages are served from each worker's memory for at most this many seconds;
         # any change to what they show ends that at once, on every server (0: no cache;

@@ -19,6 +19,7 @@ from webinar.registrations.booking import (
     register_for_event,
 )
 from webinar.registrations.forms import RegistrationForm
+from webinar.registrations.gate import end_turn, one_turn_per_post
 from webinar.registrations.places import NoPlaceLeft
 from webinar.registrations.routes.blueprint import blueprint
 from webinar.security import minimum_duration
@@ -27,6 +28,7 @@ from webinar.security import minimum_duration
 @blueprint.route("/events/<slug>/register", methods=["GET", "POST"])
 @limiter.limit("10 per minute;60 per hour", methods=["POST"])
 @survives_lost_connection
+@one_turn_per_post
 @cached_form
 def register(slug: str) -> str | Response:
     event = public_event_or_404(slug)
@@ -44,6 +46,8 @@ def register(slug: str) -> str | Response:
                 # connection or transaction, only this thread (docs/safety.md#response-timing).
                 # Nothing may touch the database after it, or a connection is taken again.
                 _register(event, questions, form)
+                # Nor is the padding spent holding one of the process's turns.
+                end_turn()
         except (RegistrationClosed, NoPlaceLeft):
             # It closed or filled up while the form was open: the event page says which.
             db.session.rollback()
