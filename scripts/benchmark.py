@@ -210,7 +210,7 @@ def arguments() -> argparse.Namespace:
         "--booking-concurrency",
         type=int,
         default=None,
-        help="FLASK_BOOKING_CONCURRENCY for the app (default: the app's own, 4; 0: no limit)",
+        help="FLASK_BOOKING_CONCURRENCY for the app (default: the app's own, 2; 0: no limit)",
     )
     parser.add_argument(
         "--registration-pool",

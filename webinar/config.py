@@ -64,7 +64,7 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "REGISTRATION_MINIMUM_RESPONSE_MS": 100,
         # Registrations each worker process lets do their database work at once; the others
         # wait their turn (docs/architecture.md#a-few-registrations-at-a-time). 0: no limit.
-        "BOOKING_CONCURRENCY": 4,
+        "BOOKING_CONCURRENCY": 2,
         "RATELIMIT_HEADERS_ENABLED": False,
         # Public pages are served from each worker's memory for at most this many seconds;
         # any change to what they show ends that at once, on every server (0: no cache;
